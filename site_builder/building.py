@@ -1,0 +1,82 @@
+"""Build a whole site with MkDocs into a temporary folder and swap it in only when everything worked."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, MkDocsException
+
+from .errors import CourseError, Problem
+
+
+def load_mkdocs_config(config_file: Path, **overrides) -> MkDocsConfig:
+    """Return the validated MkDocs config; raise CourseError naming the file on a bad config."""
+    try:
+        return load_config(str(config_file), **overrides)
+    except MkDocsException as e:
+        raise CourseError(Problem(config_file.name, str(e).strip())) from None
+    except OSError as e:
+        raise CourseError(Problem(str(config_file), f"cannot be read ({e.strerror}).")) from None
+
+
+def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = True) -> Path:
+    """Build the site of `config_file`; return the site folder. The old site stays whole on failure."""
+    config_file = config_file.resolve()
+    config = load_mkdocs_config(config_file, strict=strict)
+    target = Path(site_dir or config.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    try:
+        config = load_mkdocs_config(config_file, strict=strict, site_dir=str(staging))
+        with _errors_raised_once():
+            try:
+                mkdocs_build(config)
+            except Abort as e:
+                plugin = config.plugins.get("course")
+                if plugin is not None and getattr(plugin, "error", None):
+                    raise plugin.error from None
+                raise CourseError(Problem(config_file.name, f"the build stopped: {e}",
+                                          fix="fix the warnings listed above.")) from None
+        _swap_in(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` with `staging` using renames, so readers never see half a site."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+class _DropErrors(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.ERROR
+
+
+@contextlib.contextmanager
+def _errors_raised_once() -> Iterator[None]:
+    """Silence MkDocs' own ERROR log line for a build error: we raise it with its fix instead."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    dropper = _DropErrors()
+    logger.addFilter(dropper)
+    try:
+        yield
+    finally:
+        logger.removeFilter(dropper)

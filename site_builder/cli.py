@@ -1,0 +1,86 @@
+"""The `site-builder` command: parse arguments, call the library, set exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .building import build_site, load_mkdocs_config
+from .errors import CourseError
+from .loading import load_course
+from .rendering import render_pages
+
+CONFIG = click.option("-f", "--config-file", type=click.Path(path_type=Path),
+                      default=Path("mkdocs.yml"), show_default=True,
+                      help="The mkdocs.yml of the course.")
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def _fail(error: CourseError) -> None:
+    raise click.ClickException(str(error))
+
+
+@click.group()
+@click.version_option(package_name="site-builder")
+def main() -> None:
+    """Build IOP course sites and handouts from modules and a curriculum."""
+
+
+@main.command()
+@CONFIG
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None,
+              help="Where to write the site (default: site_dir of mkdocs.yml).")
+@click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
+def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
+    """Build the site and its handouts; the old site is replaced only if all went well."""
+    _setup_logging(verbose)
+    try:
+        target = build_site(config_file, site_dir=site_dir)
+    except CourseError as e:
+        _fail(e)
+    click.echo(f"Site built in {target}")
+
+
+@main.command()
+@CONFIG
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve on.")
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Serve the site locally and rebuild it when a module, curriculum or template changes."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _setup_logging(False)
+    load_mkdocs_config(config_file.resolve())
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+@main.command()
+@CONFIG
+def check(config_file: Path) -> None:
+    """Validate the curriculum, modules and templates without building."""
+    _setup_logging(False)
+    try:
+        config = load_mkdocs_config(config_file.resolve())
+        options = config.plugins["course"].config
+        course = load_course(Path(options.curriculum), Path(options.modules_dir),
+                             Path(options.crisis_lines), root=config_file.resolve().parent)
+        render_pages(course, Path(options.templates_dir),
+                     facilitator_pages=options.facilitator_pages)
+    except CourseError as e:
+        _fail(e)
+    except KeyError:
+        raise click.ClickException(f"{config_file}: the 'course' plugin is not listed under "
+                                   "'plugins'. Fix: add '- course' to the plugins list.") from None
+    click.echo(f"OK: '{course.curriculum.program}', {len(course.sessions)} sessions over "
+               f"{course.curriculum.weeks} weeks, {len(course.modules)} modules.")

@@ -1,0 +1,254 @@
+"""Read the curriculum, the crisis-line file and the modules into a validated Course."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import frontmatter
+
+from .course import Course, Module, Session, Step
+from .errors import CourseError, Problem
+from .schema import CrisisFile, Curriculum, ModuleMeta
+from .yamlfile import line_of, parse_yaml, read_text, validate
+
+PARTS = ("Reading", "Worksheet", "Facilitator guide")
+_STEP = re.compile(r"^###\s+(?P<title>.+?)\s*\((?P<min>\d+)\s*min(utes)?\)\s*$")
+
+
+def load_course(
+    curriculum_file: Path, modules_dir: Path, crisis_file: Path, *, root: Path
+) -> Course:
+    """Load and cross-check everything; raise CourseError listing every problem found."""
+    problems: list[Problem] = []
+    curriculum, lines = _load_curriculum(curriculum_file, root)
+    crisis = _attempt(problems, lambda: _load_crisis(crisis_file, root))
+    modules, failed = _load_modules(modules_dir, root, problems)
+    sessions = _place_sessions(curriculum, lines, modules, failed,
+                               _name(curriculum_file, root), problems)
+    if problems:
+        raise CourseError(problems)
+    lines_all = [*crisis.crisis_lines, *curriculum.crisis_lines]
+    files = [curriculum_file, crisis_file, *(m.path for m in modules.values())]
+    return Course(curriculum, modules, sessions, lines_all, files)
+
+
+def _attempt(problems: list[Problem], load):
+    try:
+        return load()
+    except CourseError as e:
+        problems.extend(e.problems)
+        return None
+
+
+def _name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _load_curriculum(path: Path, root: Path) -> tuple[Curriculum, dict]:
+    name = _name(path, root)
+    data, lines = parse_yaml(read_text(path, name), name)
+    curriculum = validate(Curriculum, data, lines, name)
+    if not curriculum.min_weeks <= curriculum.weeks <= curriculum.max_weeks:
+        raise CourseError(
+            Problem(
+                name,
+                f"the course has {curriculum.weeks} weeks, but {curriculum.min_weeks} to "
+                f"{curriculum.max_weeks} weeks are supported.",
+                line=line_of(lines, ("weeks",)),
+                fix=f"set 'weeks' to a number from {curriculum.min_weeks} to "
+                f"{curriculum.max_weeks}, or set 'min_weeks' and 'max_weeks' for your program.",
+            )
+        )
+    return curriculum, lines
+
+
+def _load_crisis(path: Path, root: Path) -> CrisisFile:
+    name = _name(path, root)
+    data, lines = parse_yaml(read_text(path, name), name)
+    return validate(CrisisFile, data, lines, name)
+
+
+def load_modules(modules_dir: Path, root: Path) -> dict[str, Module]:
+    """Load every `*.md` file in the folder; raise CourseError listing every bad module."""
+    problems: list[Problem] = []
+    modules, _ = _load_modules(modules_dir, root, problems)
+    if problems:
+        raise CourseError(problems)
+    return modules
+
+
+def _load_modules(modules_dir: Path, root: Path, problems: list[Problem]):
+    """Return (the modules that loaded, the file stems that failed), adding to `problems`."""
+    if not modules_dir.is_dir():
+        problems.append(Problem(_name(modules_dir, root), "the modules folder does not exist.",
+                                fix="create it or fix 'modules_dir' in mkdocs.yml."))
+        return {}, set()
+    modules: dict[str, Module] = {}
+    codes: dict[str, str] = {}
+    failed: set[str] = set()
+    for path in sorted(modules_dir.glob("*.md")):
+        module = _attempt(problems, lambda p=path: load_module(p, root))
+        if module is None:
+            failed.add(path.stem)
+            continue
+        name = _name(path, root)
+        if module.id in modules:
+            problems.append(Problem(name, f"the module id '{module.id}' is already used by "
+                                    f"'{_name(modules[module.id].path, root)}'.",
+                                    line=module.id_line, fix="give each module its own id."))
+            continue
+        if module.meta.code in codes:
+            problems.append(Problem(name, f"the handout code '{module.meta.code}' is already "
+                                    f"used by module '{codes[module.meta.code]}'.",
+                                    line=module.id_line, fix="give each module its own code."))
+        modules[module.id] = module
+        codes[module.meta.code] = module.id
+    return modules, failed
+
+
+def load_module(path: Path, root: Path) -> Module:
+    """Read one module file: validate its front matter and split its body into the three parts."""
+    name = _name(path, root)
+    text = read_text(path, name)
+    if not text.startswith("---"):
+        raise CourseError(Problem(name, "the module has no front matter.", line=1,
+                                  fix="start the file with a '---' line, the YAML fields, and "
+                                  "another '---' line (see 'Writing a module' in the README)."))
+    try:
+        fm_text, body = frontmatter.YAMLHandler().split(text)
+    except ValueError:
+        raise CourseError(Problem(name, "the front matter is not closed.", line=1,
+                                  fix="end the front matter with a line of three dashes '---'."))
+    data, lines = parse_yaml(fm_text, name, first_line=2)
+    meta = validate(ModuleMeta, data, lines, name)
+    body_line = fm_text.count("\n") + 3
+    parts = _split_parts(body, name, body_line)
+    reading, worksheet, guide = (parts[p][0] for p in PARTS)
+    return Module(
+        meta=meta, path=path, reading=reading, worksheet=worksheet, guide=guide,
+        key_points=_key_points(reading, name, parts["Reading"][1]),
+        steps=_steps(guide, meta.duration, name, parts["Facilitator guide"][1]),
+        body_line=body_line, id_line=line_of(lines, ("id",)) or 2,
+    )
+
+
+def _split_parts(body: str, name: str, first_line: int) -> dict[str, tuple[str, int]]:
+    """Split the body at its level-1 headings into {part: (markdown, first line)}."""
+    parts: dict[str, tuple[list[str], int]] = {}
+    current: list[str] | None = None
+    fence = False
+    for offset, line in enumerate(body.splitlines()):
+        lineno = first_line + offset
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        if not fence and re.match(r"^#\s", line):
+            title = line[2:].strip()
+            if title not in PARTS:
+                raise CourseError(Problem(name, f"unknown part '# {title}'.", line=lineno,
+                                          fix="use '# Reading', '# Worksheet' and '# Facilitator "
+                                          "guide'; use '##' for headings inside a part."))
+            if title in parts:
+                raise CourseError(Problem(name, f"the part '# {title}' appears twice.",
+                                          line=lineno, fix="keep one."))
+            current = []
+            parts[title] = (current, lineno + 1)
+        elif current is not None:
+            current.append(line)
+        elif line.strip():
+            raise CourseError(Problem(name, "there is text before '# Reading'.", line=lineno,
+                                      fix="start the body with the line '# Reading'."))
+    missing = [p for p in PARTS if p not in parts]
+    if missing:
+        raise CourseError(Problem(name, f"the part '# {missing[0]}' is missing.",
+                                  fix=f"add a line '# {missing[0]}' followed by its text."))
+    if list(parts) != list(PARTS):
+        raise CourseError(Problem(name, "the parts are out of order.",
+                                  fix="put them in this order: # Reading, # Worksheet, "
+                                  "# Facilitator guide."))
+    return {k: ("\n".join(v).strip() + "\n", line) for k, (v, line) in parts.items()}
+
+
+def _sections(markdown: str) -> dict[str, list[str]]:
+    """Map each '## ' heading of a part to its lines."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            current = sections.setdefault(line[3:].strip().lower(), [])
+        else:
+            current.append(line)
+    return sections
+
+
+def _key_points(reading: str, name: str, line: int) -> list[str]:
+    lines = _sections(reading).get("key points")
+    points = [ln.strip()[2:].strip() for ln in lines or [] if ln.strip().startswith(("- ", "* "))]
+    if not points:
+        raise CourseError(Problem(name, "the reading has no '## Key points' list.", line=line,
+                                  fix="end the reading with '## Key points' and 3-6 '- ' bullets."))
+    return points
+
+
+def _steps(guide: str, duration: int, name: str, line: int) -> list[Step]:
+    section = _sections(guide).get("steps")
+    if section is None:
+        raise CourseError(Problem(name, "the facilitator guide has no '## Steps' section.",
+                                  line=line, fix="add '## Steps' with '### Check-in (15 min)' "
+                                  "style headings."))
+    steps = [Step(m["title"], int(m["min"])) for ln in section if (m := _STEP.match(ln.strip()))]
+    total = sum(s.minutes for s in steps)
+    if total != duration:
+        raise CourseError(Problem(name, f"the timed steps add up to {total} minutes, but "
+                                  f"'duration' is {duration}.", line=line,
+                                  fix="change the '(N min)' in the '###' step headings so they "
+                                  "add up to the duration."))
+    return steps
+
+
+def _place_sessions(curriculum, lines, modules, failed, name, problems) -> list[Session]:
+    sessions: list[Session] = []
+    seen_weeks: set[int] = set()
+    for i, week in enumerate(curriculum.schedule):
+        line = line_of(lines, ("schedule", i, "week"))
+        if week.week > curriculum.weeks:
+            problems.append(Problem(name, f"week {week.week} is after the last week of the "
+                                    f"course ({curriculum.weeks}).", line=line,
+                                    fix="use a week number from 1 to 'weeks'."))
+            continue
+        if week.week in seen_weeks:
+            problems.append(Problem(name, f"week {week.week} is listed twice.", line=line,
+                                    fix="list each week once, with all its sessions."))
+            continue
+        seen_weeks.add(week.week)
+        if len(week.sessions) > len(curriculum.days):
+            problems.append(Problem(name, f"week {week.week} has {len(week.sessions)} sessions, "
+                                    f"but the group meets {len(curriculum.days)} days a week.",
+                                    line=line, fix="add a day to 'days' or move a session to "
+                                    "another week."))
+            continue
+        for j, module_id in enumerate(week.sessions):
+            module = modules.get(module_id)
+            if module is None and module_id in failed:
+                continue  # its file has its own error above
+            if module is None:
+                close = _closest(module_id, modules)
+                problems.append(Problem(name, f"week {week.week} lists module '{module_id}', but "
+                                        f"no file in modules/ has 'id: {module_id}'.",
+                                        line=line_of(lines, ("schedule", i, "sessions", j)),
+                                        fix=f"did you mean '{close}'?" if close else
+                                        "check the spelling or add the module file."))
+                continue
+            sessions.append(Session(0, week.week, j + 1, curriculum.days[j], module))
+    sessions.sort(key=lambda s: (s.week, s.index_in_week))
+    return [Session(n, s.week, s.index_in_week, s.day, s.module) for n, s in enumerate(sessions, 1)]
+
+
+def _closest(word: str, modules: dict[str, Module]) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(modules), n=1)
+    return match[0] if match else None

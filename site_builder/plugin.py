@@ -1,0 +1,79 @@
+"""The MkDocs plugin: a thin adapter between MkDocs and the course library.
+
+- `on_config`: load the course, set the nav from the curriculum, pass the crisis lines to the theme.
+- `on_files`: add every course page as a generated file (nothing is written to `docs/`).
+- `on_serve`: watch modules, curriculum and templates so an edit rebuilds the site.
+- `on_post_build`: render the PDF handouts into the site folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .errors import CourseError
+from .loading import load_course
+from .rendering import build_nav, render_pages
+from .worksheet import WorksheetExtension
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+
+    from .course import Course
+
+log = get_plugin_logger(__name__)
+
+
+class CoursePluginConfig(base.Config):
+    curriculum = c.File(exists=True, default="curriculum/default.yml")
+    """The curriculum YAML file to build."""
+    modules_dir = c.Dir(exists=True, default="modules")
+    """The folder of module Markdown files."""
+    templates_dir = c.Dir(exists=True, default="templates")
+    """The folder of Jinja page and print templates."""
+    crisis_lines = c.File(exists=True, default="curriculum/crisis-lines.yml")
+    """The crisis-line data file shown on every page and handout."""
+    facilitator_pages = c.Type(bool, default=True)
+    """Publish the facilitator guides on the site (set false for a client-only site)."""
+
+
+class CoursePlugin(BasePlugin[CoursePluginConfig]):
+    """Generate the course pages in memory from the curriculum and modules."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.course: Course | None = None
+        self.error: CourseError | None = None
+        root = Path(config.config_file_path).parent
+        try:
+            self.course = load_course(Path(self.config.curriculum), Path(self.config.modules_dir),
+                                      Path(self.config.crisis_lines), root=root)
+            self.pages = render_pages(self.course, Path(self.config.templates_dir),
+                                      facilitator_pages=self.config.facilitator_pages)
+        except CourseError as e:
+            self.error = e
+            raise PluginError(str(e)) from None
+        config.nav = build_nav(self.course, facilitator_pages=self.config.facilitator_pages)
+        config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
+        config.extra["program"] = self.course.curriculum.program
+        config.site_name = self.course.curriculum.program
+        config.markdown_extensions.append(WorksheetExtension())
+        log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
+                 len(self.course.sessions), self.course.curriculum.weeks)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for path, markdown in self.pages.items():
+            files.append(File.generated(config, path, content=markdown))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
+        for path in (self.config.modules_dir, self.config.templates_dir,
+                     Path(self.config.curriculum).parent, self.config.crisis_lines):
+            server.watch(str(path))

@@ -1,0 +1,79 @@
+"""Shared fixtures: a copy of the project in tmp_path, and helpers to build it and read the output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("mkdocs.yml", "curriculum", "modules", "templates", "docs")
+
+
+class Project:
+    """A course project in a temporary folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def read(self, relative: str) -> str:
+        return (self.root / relative).read_text(encoding="utf-8")
+
+    def replace(self, relative: str, old: str, new: str) -> None:
+        text = self.read(relative)
+        assert old in text, f"{old!r} not in {relative}"
+        self.write(relative, text.replace(old, new, 1))
+
+    def html(self, page: str) -> str:
+        """Return the built HTML of a page path such as 'week-01/session-1/'."""
+        return (self.site / page / "index.html").read_text(encoding="utf-8")
+
+    def build(self):
+        from site_builder.building import build_site
+
+        return build_site(self.config)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A copy of the repository's course (curriculum, modules, templates, mkdocs.yml)."""
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / part)
+        else:
+            shutil.copy(source, tmp_path / part)
+    return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_default(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The default course built once per test run (read-only for tests)."""
+    root = tmp_path_factory.mktemp("default-course")
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        else:
+            shutil.copy(source, root / part)
+    project = Project(root)
+    project.build()
+    return project

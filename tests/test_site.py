@@ -1,0 +1,118 @@
+"""Build the default course and read the HTML a client or facilitator would see."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from site_builder.loading import load_module
+
+from .conftest import REPO
+
+
+def _nav_titles(html: str) -> list[str]:
+    """Return the titles of the primary nav links, in order."""
+    nav = html.split('class="md-nav md-nav--primary"', 1)[1].split("md-sidebar--secondary", 1)[0]
+    nav = re.sub(r'<nav class="md-nav md-nav--secondary".*?</nav>', "", nav, flags=re.S)
+    titles = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", t)).strip() for t in
+              re.findall(r'class="md-ellipsis"[^>]*>(.*?)</span>', nav, re.S)]
+    # A section's title appears twice (its toggle and its list heading): keep it once.
+    return [t for i, t in enumerate(titles) if i == 0 or t != titles[i - 1]]
+
+
+def test_nav_follows_the_curriculum_order(built_default):
+    curriculum = yaml.safe_load((REPO / "curriculum/default.yml").read_text())
+    titles = _nav_titles(built_default.html(""))
+    expected_weeks = [f"Week {w['week']}" for w in curriculum["schedule"]]
+    weeks_in_nav = [t for t in titles if re.fullmatch(r"Week \d+", t)]
+    assert weeks_in_nav == expected_weeks
+    module_titles = []
+    for week in curriculum["schedule"]:
+        for module_id in week["sessions"]:
+            meta = load_module(REPO / "modules" / f"{module_id}.md", REPO).meta
+            module_titles.append(meta.title)
+    session_titles = [t.split(": ", 1)[1] for t in titles if re.match(r"Session \d+: ", t)]
+    assert session_titles == module_titles
+    assert titles.index("Schedule") < titles.index("Week 1") < titles.index("For facilitators")
+
+
+def test_every_session_page_shows_reading_and_worksheet(built_default):
+    curriculum = yaml.safe_load((REPO / "curriculum/default.yml").read_text())
+    for week in curriculum["schedule"]:
+        for n, module_id in enumerate(week["sessions"], 1):
+            module = load_module(REPO / "modules" / f"{module_id}.md", REPO)
+            html = built_default.html(f"week-{week['week']:02d}/session-{n}")
+            first_sentence = module.reading.strip().split(". ")[0]
+            assert first_sentence in html
+            assert 'id="worksheet"' in html
+            first_activity = re.search(r"^## (.+)$", module.worksheet, re.M)[1]
+            assert f"{first_activity}</h3>" in html
+            assert f"<h1 id=" in html and module.meta.title in html
+            summary = module.meta.summary.replace('"', "'")
+            assert f'<meta name="description" content="{summary}' in html
+
+
+def test_worksheet_fields_have_labels(built_default):
+    html = built_default.html("week-02/session-1")
+    fields = re.findall(r'<(textarea|input)[^>]*\bid="([^"]+)"', html)
+    fields = [(tag, fid) for tag, fid in fields if not fid.startswith("__")]
+    assert len(fields) >= 5
+    for tag, fid in fields:
+        labelled = f'<label for="{fid}">' in html or re.search(
+            rf'id="{fid}"[^>]*aria-label="[^"]+"|aria-label="[^"]+"[^>]*id="{fid}"', html)
+        assert labelled, f"{tag}#{fid} has no label"
+
+
+def test_facilitator_guide_is_on_its_own_page(built_default):
+    module = load_module(REPO / "modules/relapse-warning-signs.md", REPO)
+    client = built_default.html("week-04/session-1")
+    guide = built_default.html("facilitator/week-04/session-1")
+    step = module.steps[1].title
+    assert f"{step} ({module.steps[1].minutes} min)" in guide
+    assert "Special considerations" in guide and "Special considerations" not in client
+    assert "Timing at a glance" not in client
+    for goal in module.meta.goals:
+        assert goal in guide
+
+
+def test_crisis_lines_on_every_page(built_default):
+    pages = list(built_default.site.rglob("*.html"))
+    assert len(pages) > 30
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'href="tel:988"' in html, page
+        assert "1-800-662-4357" in html, page
+        assert 'href="tel:911"' in html, page
+
+
+def test_schedule_grid_lists_every_session(built_default):
+    html = built_default.html("schedule")
+    assert html.count('href="../week-') >= 2 * 12
+    assert "Tuesday" in html and "EN-03" in html
+
+
+def test_no_third_party_resources(built_default):
+    for page in built_default.site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        loaded = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//', html)
+        assert not loaded, page
+        assert "fonts.googleapis.com" not in html
+
+
+def test_client_only_site_has_no_facilitator_pages(project):
+    project.replace("mkdocs.yml", "facilitator_pages: true", "facilitator_pages: false")
+    project.build()
+    assert not (project.site / "facilitator").exists()
+    assert "For facilitators" not in project.html("")
+    assert (project.site / "week-01/session-1/index.html").exists()
+
+
+def test_program_crisis_line_added_everywhere(project):
+    project.replace("curriculum/default.yml", "schedule:", "crisis_lines:\n"
+                    "  - name: Riverside Crisis Team\n    contact: 555-0100\n"
+                    "    tel: \"5550100\"\nschedule:")
+    project.build()
+    for page in ("", "week-03/session-1", "facilitator/week-03/session-1"):
+        html = project.html(page)
+        assert "Riverside Crisis Team" in html and 'href="tel:988"' in html

@@ -10,6 +10,7 @@ import click
 
 from .building import build_site, load_mkdocs_config
 from .errors import CourseError
+from .handouts import render_module_handout
 from .loading import load_course
 from .rendering import render_pages
 
@@ -63,6 +64,31 @@ def serve(config_file: Path, dev_addr: str) -> None:
     _setup_logging(False)
     load_mkdocs_config(config_file.resolve())
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+@main.command()
+@CONFIG
+@click.argument("module_id")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write the PDF (default: MODULE_ID-handout.pdf).")
+def handout(config_file: Path, module_id: str, out: Path | None) -> None:
+    """Render one module's client handout, to check its layout and page count."""
+    _setup_logging(False)
+    from pypdf import PdfReader
+
+    try:
+        config = load_mkdocs_config(config_file.resolve())
+        options = config.plugins["course"].config
+        root = config_file.resolve().parent
+        course = load_course(Path(options.curriculum), Path(options.modules_dir),
+                             Path(options.crisis_lines), root=root)
+        out = out or Path(f"{module_id}-handout.pdf")
+        path = render_module_handout(course, module_id, Path(options.templates_dir), out,
+                                     root / options.cache_dir / "pdf")
+    except CourseError as e:
+        _fail(e)
+    pages = len(PdfReader(path).pages)
+    click.echo(f"{path}: {pages} page{'s' * (pages != 1)}, {path.stat().st_size // 1024} KB")
 
 
 @main.command()

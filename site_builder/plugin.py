@@ -3,7 +3,7 @@
 - `on_config`: load the course, set the nav from the curriculum, pass the crisis lines to the theme.
 - `on_files`: add every course page as a generated file (nothing is written to `docs/`).
 - `on_serve`: watch modules, curriculum and templates so an edit rebuilds the site.
-- `on_post_build`: render the PDF handouts into the site folder.
+- `on_post_build`: render the PDFs (handouts, guides, sign-in sheets, workbook, binder).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .errors import CourseError
+from .handouts import PrintSettings, build_print_materials
+from .paths import all_pdf_paths
 from .loading import load_course
 from .rendering import build_nav, render_pages
 from .worksheet import WorksheetExtension
@@ -42,6 +44,10 @@ class CoursePluginConfig(base.Config):
     """The crisis-line data file shown on every page and handout."""
     facilitator_pages = c.Type(bool, default=True)
     """Publish the facilitator guides on the site (set false for a client-only site)."""
+    pdfs = c.Type(bool, default=True)
+    """Render the PDF handouts (set false for a quick preview of the pages)."""
+    cache_dir = c.Type(str, default=".cache")
+    """Where rendered PDFs are kept so an unchanged one is not rendered again."""
 
 
 class CoursePlugin(BasePlugin[CoursePluginConfig]):
@@ -71,7 +77,23 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():
             files.append(File.generated(config, path, content=markdown))
+        # Placeholders, so MkDocs validates links to PDFs; on_post_build writes the real files.
+        for path in all_pdf_paths(self.course):
+            files.append(File.generated(config, path, content=b""))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.pdfs:
+            return
+        curriculum = self.course.curriculum
+        settings = PrintSettings(paper=curriculum.paper, large_print=curriculum.large_print)
+        cache = Path(config.config_file_path).parent / self.config.cache_dir / "pdf"
+        try:
+            build_print_materials(self.course, Path(self.config.templates_dir),
+                                  Path(config.site_dir), cache, settings)
+        except CourseError as e:
+            self.error = e
+            raise PluginError(str(e)) from None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         for path in (self.config.modules_dir, self.config.templates_dir,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from .errors import CourseError, Problem
+from .paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
 
 if TYPE_CHECKING:
     from .course import Course, Session
@@ -81,6 +82,7 @@ def render_pages(
             jobs.append((facilitator_page(session), "facilitator.md.j2", ctx))
     if facilitator_pages:
         jobs.append((f"{FACILITATOR_DIR}/index.md", "facilitators.md.j2", {}))
+    jobs.append(("print.md", "print.md.j2", {}))
     return {path: _render(env, template, {**context, **ctx, "page": path})
             for path, template, ctx in jobs}
 
@@ -90,12 +92,16 @@ def _page_links(course: Course) -> dict[str, Any]:
         "session": {s.number: session_page(s) for s in course.sessions},
         "facilitator": {s.number: facilitator_page(s) for s in course.sessions},
         "week": {w: week_page(w) for w, _ in course.weeks},
+        "pdf": {s.number: {k: session_pdf(s, k) for k in SESSION_PDFS} for s in course.sessions},
+        "course_pdf": {k: course_pdf(k) for k in COURSE_PDFS},
+        "print": "print.md",
     }
 
 
 def build_nav(course: Course, *, facilitator_pages: bool = True) -> list[Any]:
     """Return an MkDocs nav that follows the curriculum order."""
-    nav: list[Any] = [{"Home": "index.md"}, {"Schedule": "schedule.md"}]
+    nav: list[Any] = [{"Home": "index.md"}, {"Schedule": "schedule.md"},
+                      {"Print materials": "print.md"}]
     for week, sessions in course.weeks:
         items: list[Any] = [week_page(week)]
         items += [{f"Session {s.index_in_week}: {s.module.meta.title}": session_page(s)}
@@ -107,6 +113,11 @@ def build_nav(course: Course, *, facilitator_pages: bool = True) -> list[Any]:
                     facilitator_page(s)} for s in course.sessions]
         nav.append({"For facilitators": guides})
     return nav
+
+
+def render_template(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
+    """Render one template; raise CourseError naming the template file and line on failure."""
+    return _render(env, template, context)
 
 
 def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:

@@ -85,6 +85,8 @@ class Curriculum(_Strict):
     session_minutes: int = Field(default=90, ge=15, le=240)
     schedule: list[Week] = Field(min_length=1)
     crisis_lines: list[CrisisLine] = Field(default_factory=list)
+    paper: Literal["letter", "a4"] = "letter"
+    large_print: bool = False
 
     @field_validator("days")
     @classmethod

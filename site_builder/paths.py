@@ -1,0 +1,40 @@
+"""Where each page and PDF of a course lives in the built site."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .course import Course, Session
+
+PRINT_DIR = "print"
+COURSE_PDFS = {
+    "workbook": ("workbook.html.j2", "Client workbook"),
+    "binder": ("binder.html.j2", "Facilitator binder"),
+    "progress-checklist": ("checklist.html.j2", "Progress checklist"),
+    "certificate": ("certificate.html.j2", "Certificate of completion"),
+}
+
+SESSION_PDFS = {
+    "handout": ("handout.html.j2", "Client handout"),
+    "guide": ("guide.html.j2", "Facilitator guide"),
+    "sign-in": ("signin.html.j2", "Sign-in sheet"),
+}
+
+def session_pdf(session: Session, kind: str) -> str:
+    """Return the site path of one of a session's PDFs ('handout', 'guide' or 'sign-in')."""
+    return f"{PRINT_DIR}/{session.slug}/{kind}-{session.code}.pdf"
+
+
+def course_pdf(kind: str) -> str:
+    """Return the site path of a course-level PDF ('workbook', 'binder', ...)."""
+    return f"{PRINT_DIR}/{kind}.pdf"
+
+
+def all_pdf_paths(course: Course) -> list[str]:
+    """Return the site paths of every PDF a build makes."""
+    paths = [course_pdf(k) for k in COURSE_PDFS]
+    paths += [session_pdf(s, k) for s in course.sessions for k in SESSION_PDFS]
+    return paths
+
+

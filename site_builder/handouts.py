@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import io
 import logging
 import os
 import shutil
@@ -191,18 +192,19 @@ def _file_uris(html: str) -> list[str]:
 
 def form_font(cache_dir: Path) -> Path:
     """Return a small subset of DejaVu Sans for PDF form fields (a form embeds its font whole)."""
-    target = cache_dir / "form-font.ttf"
+    target = (cache_dir / "form-font.ttf").resolve()
     if target.exists():
         return target
     from fontTools import subset
 
     source = _find_font("DejaVu Sans")
     cache_dir.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     options = subset.Options()
     options.layout_features = []
     options.hinting = False
     options.name_IDs = [1, 2, 4, 6]
-    font = subset.load_font(str(source), options)
+    font = subset.load_font(io.BytesIO(source.read_bytes()), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=_FORM_CHARS)
     subsetter.subset(font)

@@ -82,7 +82,7 @@ def render_pages(
             jobs.append((facilitator_page(session), "facilitator.md.j2", ctx))
     if facilitator_pages:
         jobs.append((f"{FACILITATOR_DIR}/index.md", "facilitators.md.j2", {}))
-    jobs.append(("print.md", "print.md.j2", {}))
+    jobs.append(("print-materials.md", "print.md.j2", {}))
     return {path: _render(env, template, {**context, **ctx, "page": path})
             for path, template, ctx in jobs}
 
@@ -94,14 +94,14 @@ def _page_links(course: Course) -> dict[str, Any]:
         "week": {w: week_page(w) for w, _ in course.weeks},
         "pdf": {s.number: {k: session_pdf(s, k) for k in SESSION_PDFS} for s in course.sessions},
         "course_pdf": {k: course_pdf(k) for k in COURSE_PDFS},
-        "print": "print.md",
+        "print": "print-materials.md",
     }
 
 
 def build_nav(course: Course, *, facilitator_pages: bool = True) -> list[Any]:
     """Return an MkDocs nav that follows the curriculum order."""
     nav: list[Any] = [{"Home": "index.md"}, {"Schedule": "schedule.md"},
-                      {"Print materials": "print.md"}]
+                      {"Print materials": "print-materials.md"}]
     for week, sessions in course.weeks:
         items: list[Any] = [week_page(week)]
         items += [{f"Session {s.index_in_week}: {s.module.meta.title}": session_page(s)}

@@ -52,22 +52,8 @@ class Project:
         return build_site(self.config)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    """A copy of the repository's course (curriculum, modules, templates, mkdocs.yml)."""
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / part)
-        else:
-            shutil.copy(source, tmp_path / part)
-    return Project(tmp_path)
-
-
-@pytest.fixture(scope="session")
-def built_default(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The default course built once per test run (read-only for tests)."""
-    root = tmp_path_factory.mktemp("default-course")
+def copy_project(root: Path, cache: Path) -> Project:
+    """Copy the repository's course into `root`, sharing one PDF cache between test projects."""
     for part in PROJECT_PARTS:
         source = REPO / part
         if source.is_dir():
@@ -75,5 +61,25 @@ def built_default(tmp_path_factory: pytest.TempPathFactory) -> Project:
         else:
             shutil.copy(source, root / part)
     project = Project(root)
+    project.replace("mkdocs.yml", "cache_dir: .cache", f"cache_dir: {cache}")
+    return project
+
+
+@pytest.fixture(scope="session")
+def pdf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A PDF cache shared by the test projects (entries are keyed by their full inputs)."""
+    return tmp_path_factory.mktemp("pdf-cache")
+
+
+@pytest.fixture
+def project(tmp_path: Path, pdf_cache: Path) -> Project:
+    """A copy of the repository's course (curriculum, modules, templates, mkdocs.yml)."""
+    return copy_project(tmp_path, pdf_cache)
+
+
+@pytest.fixture(scope="session")
+def built_default(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Project:
+    """The default course built once per test run (read-only for tests)."""
+    project = copy_project(tmp_path_factory.mktemp("default-course"), pdf_cache)
     project.build()
     return project

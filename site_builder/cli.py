@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .building import build_site, load_mkdocs_config
+from .checks import check_content, reading_levels
 from .errors import CourseError
 from .handouts import render_module_handout
 from .loading import load_course
@@ -66,6 +67,14 @@ def serve(config_file: Path, dev_addr: str) -> None:
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 
 
+def _print_reading_levels(course, levels, max_grade: float, max_smog: float) -> None:
+    click.echo(f"Reading level (limit for client text: grade {max_grade}, SMOG {max_smog}):")
+    click.echo(f"  {'module':32} {'page FK/SMOG':>13} {'handout FK/SMOG':>16} {'guide FK/SMOG':>14}")
+    for module_id, level in levels.items():
+        cells = [f"{level[k].grade:>5}/{level[k].smog:<5}" for k in ("page", "handout", "guide")]
+        click.echo(f"  {module_id:32} {cells[0]:>13} {cells[1]:>16} {cells[2]:>14}")
+
+
 @main.command()
 @CONFIG
 @click.argument("module_id")
@@ -101,8 +110,13 @@ def check(config_file: Path) -> None:
         options = config.plugins["course"].config
         course = load_course(Path(options.curriculum), Path(options.modules_dir),
                              Path(options.crisis_lines), root=config_file.resolve().parent)
+        levels = reading_levels(course)
+        _print_reading_levels(course, levels, options.max_grade, options.max_smog)
+        check_content(course, root=config_file.resolve().parent, max_grade=options.max_grade,
+                      max_smog=options.max_smog)
         render_pages(course, Path(options.templates_dir),
-                     facilitator_pages=options.facilitator_pages)
+                     facilitator_pages=options.facilitator_pages,
+                     extra={"reading_levels": levels})
     except CourseError as e:
         _fail(e)
     except KeyError:

@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .checks import check_content, reading_levels
 from .errors import CourseError
 from .handouts import PrintSettings, build_print_materials
 from .paths import all_pdf_paths
@@ -44,6 +45,10 @@ class CoursePluginConfig(base.Config):
     """The crisis-line data file shown on every page and handout."""
     facilitator_pages = c.Type(bool, default=True)
     """Publish the facilitator guides on the site (set false for a client-only site)."""
+    max_grade = c.Type((int, float), default=7)
+    """Highest Flesch-Kincaid grade a client page or handout may have."""
+    max_smog = c.Type((int, float), default=9)
+    """Highest SMOG grade a client page or handout may have."""
     pdfs = c.Type(bool, default=True)
     """Render the PDF handouts (set false for a quick preview of the pages)."""
     cache_dir = c.Type(str, default=".cache")
@@ -60,8 +65,11 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         try:
             self.course = load_course(Path(self.config.curriculum), Path(self.config.modules_dir),
                                       Path(self.config.crisis_lines), root=root)
+            check_content(self.course, root=root, max_grade=self.config.max_grade,
+                          max_smog=self.config.max_smog)
             self.pages = render_pages(self.course, Path(self.config.templates_dir),
-                                      facilitator_pages=self.config.facilitator_pages)
+                                      facilitator_pages=self.config.facilitator_pages,
+                                      extra={"reading_levels": reading_levels(self.course)})
         except CourseError as e:
             self.error = e
             raise PluginError(str(e)) from None

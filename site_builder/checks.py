@@ -121,17 +121,22 @@ def course_findings(course: Course, *, root: Path, max_grade: float, max_smog: f
                     extra_terms: list[dict[str, str]] | None = None) -> list[Finding]:
     """Return every person-first and reading-level finding in the modules the course uses."""
     terms = load_terms(extra_terms)
-    findings: list[Finding] = []
     used = {s.module.id: s.module for s in course.sessions}
-    for module in used.values():
-        name = _relative(module.path, root)
-        findings += person_first_findings(module, name, terms)
-        for part, level in module_readability(module).items():
-            if part != "guide" and level.too_hard(max_grade, max_smog):
-                findings.append(Finding(
-                    name, module.body_line, f"the {level.name} reads at grade {level.grade} "
-                    f"(SMOG {level.smog}); the limit is grade {max_grade} (SMOG {max_smog}).",
-                    "use shorter sentences and everyday words; split long paragraphs."))
+    return [finding for module in used.values() for finding in module_findings(
+        module, root=root, max_grade=max_grade, max_smog=max_smog, terms=terms)]
+
+
+def module_findings(module: Module, *, root: Path, max_grade: float, max_smog: float,
+                    terms: list[tuple[re.Pattern[str], str]] | None = None) -> list[Finding]:
+    """Return the person-first and reading-level findings of one module."""
+    name = _relative(module.path, root)
+    findings = person_first_findings(module, name, terms or load_terms())
+    for part, level in module_readability(module).items():
+        if part != "guide" and level.too_hard(max_grade, max_smog):
+            findings.append(Finding(
+                name, module.body_line, f"the {level.name} reads at grade {level.grade} "
+                f"(SMOG {level.smog}); the limit is grade {max_grade} (SMOG {max_smog}).",
+                "use shorter sentences and everyday words; split long paragraphs."))
     return findings
 
 

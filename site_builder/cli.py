@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from .building import build_site, load_mkdocs_config
-from .checks import check_content, reading_levels
+from .checks import check_content, module_findings, module_readability, reading_levels
 from .errors import CourseError
 from .handouts import render_module_handout
-from .loading import load_course
+from .loading import load_course, load_module
 from .rendering import render_pages
 
 CONFIG = click.option("-f", "--config-file", type=click.Path(path_type=Path),
@@ -98,6 +98,30 @@ def handout(config_file: Path, module_id: str, out: Path | None) -> None:
         _fail(e)
     pages = len(PdfReader(path).pages)
     click.echo(f"{path}: {pages} page{'s' * (pages != 1)}, {path.stat().st_size // 1024} KB")
+
+
+@main.command()
+@CONFIG
+@click.argument("modules", nargs=-1, required=True, type=click.Path(path_type=Path))
+def lint(config_file: Path, modules: tuple[Path, ...]) -> None:
+    """Check module files on their own: schema, reading level and person-first language."""
+    _setup_logging(False)
+    root = config_file.resolve().parent
+    try:
+        options = load_mkdocs_config(config_file.resolve()).plugins["course"].config
+        problems = []
+        for path in modules:
+            module = load_module(path, root)
+            levels = module_readability(module)
+            click.echo(f"{path}: " + ", ".join(f"{lv.name} grade {lv.grade} SMOG {lv.smog} "
+                                               f"({lv.words} words)" for lv in levels.values()))
+            problems += module_findings(module, root=root, max_grade=options.max_grade,
+                                        max_smog=options.max_smog)
+    except CourseError as e:
+        _fail(e)
+    if problems:
+        raise click.ClickException("\n".join(str(p) for p in problems))
+    click.echo("OK")
 
 
 @main.command()

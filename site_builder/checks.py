@@ -49,7 +49,8 @@ class Finding:
 def plain_text(markdown_text: str) -> str:
     """Return the readable words of a Markdown part: each block ends as a sentence."""
     text = _FIELD.sub(r"\1", markdown_text).replace("[[blank]]", "")
-    text = re.sub(r"^\s*[-*] \[ \]\s+", "- ", text, flags=re.M)
+    # Each list or checklist item is a sentence, even when the list follows a line directly.
+    text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+(?:\[ \]\s+)?(.+)$", r"\n\n\1\n\n", text, flags=re.M)
     rendered = markdown.markdown(text, extensions=["tables", "attr_list"])
     rendered = _BLOCK_END.sub(lambda m: f". </{m[1]}>", rendered)
     words = html.unescape(re.sub(r"<[^>]+>", " ", rendered))

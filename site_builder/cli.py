@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from .checks import check_content, module_findings, module_readability, reading_
 from .errors import CourseError
 from .handouts import render_module_handout
 from .loading import load_course, load_module
+from .programs import (PROGRAM_ENV, list_programs, load_program, program_file,
+                       program_json_schema, scaffold_program)
 from .rendering import render_pages
 
 CONFIG = click.option("-f", "--config-file", type=click.Path(path_type=Path),
@@ -39,19 +42,88 @@ def main() -> None:
     """Build IOP course sites and handouts from modules and a curriculum."""
 
 
+PROGRAM = click.option("-p", "--program", default=None,
+                       help="The program to build: a name from 'site-builder list'.")
+
+
+def _select_program(config_file: Path, program: str | None) -> Path | None:
+    """Point the plugin at curriculum/NAME.yml; return the program's own site folder."""
+    if program is None:
+        return None
+    root = config_file.resolve().parent
+    path = program_file(root, program)
+    if not path.is_file():
+        names = ", ".join(list_programs(root)) or "none"
+        raise click.ClickException(f"there is no program '{program}' (no file "
+                                   f"curriculum/{program}.yml). Programs: {names}.")
+    os.environ[PROGRAM_ENV] = str(path)
+    return root / "sites" / program
+
+
 @main.command()
 @CONFIG
+@PROGRAM
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None,
-              help="Where to write the site (default: site_dir of mkdocs.yml).")
+              help="Where to write the site (default: site/, or sites/NAME/ for --program).")
+@click.option("--strict/--no-strict", default=True, show_default=True,
+              help="Stop on warnings (such as a week under the minimum hours).")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
-def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
+def build(config_file: Path, program: str | None, site_dir: Path | None, strict: bool,
+          verbose: bool) -> None:
     """Build the site and its handouts; the old site is replaced only if all went well."""
     _setup_logging(verbose)
     try:
-        target = build_site(config_file, site_dir=site_dir)
+        target = build_site(config_file, strict=strict,
+                            site_dir=site_dir or _select_program(config_file, program))
     except CourseError as e:
         _fail(e)
     click.echo(f"Site built in {target}")
+
+
+@main.command("list")
+@CONFIG
+def list_command(config_file: Path) -> None:
+    """List the programs that can be built (curriculum/*.yml)."""
+    root = config_file.resolve().parent
+    for name in list_programs(root):
+        try:
+            course = load_program(root, name)
+            click.echo(f"{name:24} {course.curriculum.program} ({course.curriculum.weeks} weeks, "
+                       f"{len(course.sessions)} sessions)")
+        except CourseError as e:
+            click.echo(f"{name:24} (cannot be loaded: {e.problems[0]})")
+
+
+@main.group()
+def new() -> None:
+    """Create a new program from a working example."""
+
+
+@new.command("program")
+@CONFIG
+@click.argument("name")
+def new_program(config_file: Path, name: str) -> None:
+    """Create curriculum/NAME.yml and its folder for own modules, templates and a logo."""
+    try:
+        created = scaffold_program(config_file.resolve().parent, name)
+    except CourseError as e:
+        _fail(e)
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"Next: edit curriculum/{name}.yml, then: site-builder build --program {name}")
+
+
+@main.command()
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="Write the JSON Schema here (default: print it).")
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of program files (for editor validation and autocomplete)."""
+    text = program_json_schema()
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text)
 
 
 @main.command()
@@ -77,12 +149,14 @@ def _print_reading_levels(course, levels, max_grade: float, max_smog: float) -> 
 
 @main.command()
 @CONFIG
+@PROGRAM
 @click.argument("module_id")
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
               help="Where to write the PDF (default: MODULE_ID-handout.pdf).")
-def handout(config_file: Path, module_id: str, out: Path | None) -> None:
+def handout(config_file: Path, program: str | None, module_id: str, out: Path | None) -> None:
     """Render one module's client handout, to check its layout and page count."""
     _setup_logging(False)
+    _select_program(config_file, program)
     from pypdf import PdfReader
 
     try:
@@ -126,9 +200,11 @@ def lint(config_file: Path, modules: tuple[Path, ...]) -> None:
 
 @main.command()
 @CONFIG
-def check(config_file: Path) -> None:
-    """Validate the curriculum, modules and templates without building."""
+@PROGRAM
+def check(config_file: Path, program: str | None) -> None:
+    """Validate the program, modules and templates without building."""
     _setup_logging(False)
+    _select_program(config_file, program)
     try:
         config = load_mkdocs_config(config_file.resolve())
         options = config.plugins["course"].config

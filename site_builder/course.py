@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .schema import CrisisLine, Curriculum, ModuleMeta
+    from .scheduling import Meeting
+    from .schema import CrisisLine, Curriculum, ModuleMeta, Track
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,25 @@ class Module:
 
 @dataclass(frozen=True)
 class Session:
-    """One meeting of the group: a module placed on a week and a day."""
+    """One meeting of a group track: a module placed on a week, a day and maybe a date."""
 
     number: int
     week: int
     index_in_week: int
     day: str
     module: Module
+    track: Track | None = None
+    date: datetime.date | None = None
+    holiday: bool = False
+
+    @property
+    def track_id(self) -> str:
+        return self.track.id if self.track else "session"
 
     @property
     def slug(self) -> str:
         """The page path of the client page, without extension."""
-        return f"week-{self.week:02d}/session-{self.index_in_week}"
+        return f"week-{self.week:02d}/{self.track_id}-{self.index_in_week}"
 
     @property
     def code(self) -> str:
@@ -66,11 +75,30 @@ class Course:
     sessions: list[Session]
     crisis_lines: list[CrisisLine]
     source_files: list[Path] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    program_id: str = "default"
+    program_dir: Path | None = None
 
     @property
     def weeks(self) -> list[tuple[int, list[Session]]]:
         """Every week of the course with its sessions, including weeks with none."""
-        by_week: dict[int, list[Session]] = {w: [] for w in range(1, self.curriculum.weeks + 1)}
+        last = max([self.curriculum.weeks, *(s.week for s in self.sessions)])
+        by_week: dict[int, list[Session]] = {w: [] for w in range(1, last + 1)}
         for s in self.sessions:
             by_week[s.week].append(s)
         return list(by_week.items())
+
+    @property
+    def tracks(self) -> list[Track]:
+        return self.curriculum.all_tracks
+
+    @property
+    def group_tracks(self) -> list[Track]:
+        """The tracks that have modules (not services)."""
+        return [t for t in self.tracks if not t.service]
+
+    def hours(self) -> dict[int, dict[str, float]]:
+        """Scheduled contact hours per week and track."""
+        from .scheduling import weekly_hours
+
+        return weekly_hours(self.curriculum, self.meetings)

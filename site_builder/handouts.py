@@ -80,12 +80,16 @@ def plan_print_jobs(
 
 
 def _print_context(course, templates_dir, settings, form_font):
-    env = make_environment(templates_dir)
+    env = make_environment(templates_dir, course)
     env.filters["html"] = module_html
     css = render_template(env, "print/print.css.j2", {
         "settings": settings, "course": course, "form_font": form_font.as_uri()})
+    logo = None
+    if course.curriculum.logo and course.program_dir is not None:
+        logo = (course.program_dir.parent / course.curriculum.logo).resolve().as_uri()
     return env, {"course": course, "program": course.curriculum, "settings": settings,
-                 "css": css, "first_sessions": _first_sessions(course)}
+                 "css": css, "first_sessions": _first_sessions(course), "logo": logo,
+                 "multi_track": len(course.group_tracks) > 1}
 
 
 def _session_job(course, templates_dir, settings, session, kind, *, form_font) -> PrintJob:
@@ -252,13 +256,15 @@ def render_module_handout(course: Course, module_id: str, templates_dir: Path, o
                           cache_dir: Path) -> Path:
     """Render the client handout of one module (at its first session, or alone) to `out`."""
     from .course import Session
+    from .scheduling import days_in_week
 
     module = course.modules.get(module_id)
     if module is None:
         raise CourseError(Problem("modules/", f"no module has the id '{module_id}'.",
                                   fix="use the 'id:' from the module's front matter."))
+    first_day = days_in_week(course.group_tracks[0], 1)[0] if course.group_tracks else "Monday"
     session = next((s for s in course.sessions if s.module.id == module_id),
-                   Session(1, 1, 1, course.curriculum.days[0], module))
+                   Session(1, 1, 1, first_day, module))
     settings = PrintSettings(paper=course.curriculum.paper,
                              large_print=course.curriculum.large_print)
     job = _session_job(course, templates_dir, settings, session, "handout",

@@ -9,6 +9,8 @@ import frontmatter
 
 from .course import Course, Module, Session, Step
 from .errors import CourseError, Problem
+from .scheduling import Meeting, place_meetings
+from .variables import apply_variables
 from .schema import CrisisFile, Curriculum, ModuleMeta
 from .yamlfile import line_of, parse_yaml, read_text, validate
 
@@ -23,14 +25,43 @@ def load_course(
     problems: list[Problem] = []
     curriculum, lines = _load_curriculum(curriculum_file, root)
     crisis = _attempt(problems, lambda: _load_crisis(crisis_file, root))
+    program_dir = curriculum_file.with_suffix("")
     modules, failed = _load_modules(modules_dir, root, problems)
-    sessions = _place_sessions(curriculum, lines, modules, failed,
-                               _name(curriculum_file, root), problems)
+    if (program_dir / "modules").is_dir():  # the program's own modules replace by id
+        own, own_failed = _load_modules(program_dir / "modules", root, problems)
+        modules = {**modules, **own}
+        failed |= own_failed
+    modules = {k: _attempt(problems, lambda m=m: apply_variables(m, curriculum, curriculum_file,
+                                                                 root)) or m
+               for k, m in modules.items()}
+    meetings = place_meetings(curriculum, lines, modules, failed,
+                              _name(curriculum_file, root), problems)
+    if curriculum.logo and not (program_dir.parent / curriculum.logo).is_file():
+        problems.append(Problem(_name(curriculum_file, root), f"the logo file "
+                                f"'{curriculum.logo}' does not exist.",
+                                line=line_of(lines, ("logo",)),
+                                fix="put the image next to the program file, or fix the path."))
     if problems:
         raise CourseError(problems)
+    sessions = _number_sessions(meetings)
     lines_all = [*crisis.crisis_lines, *curriculum.crisis_lines]
     files = [curriculum_file, crisis_file, *(m.path for m in modules.values())]
-    return Course(curriculum, modules, sessions, lines_all, files)
+    return Course(curriculum, modules, sessions, lines_all, files, meetings,
+                  program_id=curriculum_file.stem, program_dir=program_dir)
+
+
+def _number_sessions(meetings: list[Meeting]) -> list[Session]:
+    """Turn the module meetings into numbered sessions (numbered per track and week)."""
+    sessions: list[Session] = []
+    per_week: dict[tuple[int, str], int] = {}
+    for m in meetings:
+        if m.module is None:
+            continue
+        key = (m.slot.week, m.track.id)
+        per_week[key] = per_week.get(key, 0) + 1
+        sessions.append(Session(len(sessions) + 1, m.slot.week, per_week[key], m.slot.day,
+                                m.module, m.track, m.slot.date, m.slot.holiday))
+    return sessions
 
 
 def _attempt(problems: list[Problem], load):
@@ -123,7 +154,8 @@ def load_module(path: Path, root: Path) -> Module:
     except ValueError:
         raise CourseError(Problem(name, "the front matter is not closed.", line=1,
                                   fix="end the front matter with a line of three dashes '---'."))
-    data, lines = parse_yaml(fm_text, name, first_line=2)
+    # The split keeps the newline after the opening '---', so YAML line 0 is then file line 1.
+    data, lines = parse_yaml(fm_text, name, first_line=1 if fm_text.startswith("\n") else 2)
     meta = validate(ModuleMeta, data, lines, name)
     body_line = fm_text.count("\n") + 3
     parts = _split_parts(body, name, body_line)
@@ -207,48 +239,3 @@ def _steps(guide: str, duration: int, name: str, line: int) -> list[Step]:
                                   fix="change the '(N min)' in the '###' step headings so they "
                                   "add up to the duration."))
     return steps
-
-
-def _place_sessions(curriculum, lines, modules, failed, name, problems) -> list[Session]:
-    sessions: list[Session] = []
-    seen_weeks: set[int] = set()
-    for i, week in enumerate(curriculum.schedule):
-        line = line_of(lines, ("schedule", i, "week"))
-        if week.week > curriculum.weeks:
-            problems.append(Problem(name, f"week {week.week} is after the last week of the "
-                                    f"course ({curriculum.weeks}).", line=line,
-                                    fix="use a week number from 1 to 'weeks'."))
-            continue
-        if week.week in seen_weeks:
-            problems.append(Problem(name, f"week {week.week} is listed twice.", line=line,
-                                    fix="list each week once, with all its sessions."))
-            continue
-        seen_weeks.add(week.week)
-        if len(week.sessions) > len(curriculum.days):
-            problems.append(Problem(name, f"week {week.week} has {len(week.sessions)} sessions, "
-                                    f"but the group meets {len(curriculum.days)} days a week.",
-                                    line=line, fix="add a day to 'days' or move a session to "
-                                    "another week."))
-            continue
-        for j, module_id in enumerate(week.sessions):
-            module = modules.get(module_id)
-            if module is None and module_id in failed:
-                continue  # its file has its own error above
-            if module is None:
-                close = _closest(module_id, modules)
-                problems.append(Problem(name, f"week {week.week} lists module '{module_id}', but "
-                                        f"no file in modules/ has 'id: {module_id}'.",
-                                        line=line_of(lines, ("schedule", i, "sessions", j)),
-                                        fix=f"did you mean '{close}'?" if close else
-                                        "check the spelling or add the module file."))
-                continue
-            sessions.append(Session(0, week.week, j + 1, curriculum.days[j], module))
-    sessions.sort(key=lambda s: (s.week, s.index_in_week))
-    return [Session(n, s.week, s.index_in_week, s.day, s.module) for n, s in enumerate(sessions, 1)]
-
-
-def _closest(word: str, modules: dict[str, Module]) -> str | None:
-    import difflib
-
-    match = difflib.get_close_matches(word, list(modules), n=1)
-    return match[0] if match else None

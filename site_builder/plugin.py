@@ -18,7 +18,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .checks import check_content, reading_levels
-from .errors import CourseError
+from .errors import CourseError, Problem
+from .scheduling import short_weeks
 from .handouts import PrintSettings, build_print_materials
 from .paths import all_pdf_paths
 from .loading import load_course
@@ -36,7 +37,7 @@ log = get_plugin_logger(__name__)
 
 class CoursePluginConfig(base.Config):
     curriculum = c.File(exists=True, default="curriculum/default.yml")
-    """The curriculum YAML file to build."""
+    """The program file to build (`site-builder build --program NAME` sets it)."""
     modules_dir = c.Dir(exists=True, default="modules")
     """The folder of module Markdown files."""
     templates_dir = c.Dir(exists=True, default="templates")
@@ -73,6 +74,8 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         except CourseError as e:
             self.error = e
             raise PluginError(str(e)) from None
+        self._check_hours()
+        self._brand(config)
         config.nav = build_nav(self.course, facilitator_pages=self.config.facilitator_pages)
         config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
         config.extra["program"] = self.course.curriculum.program
@@ -82,9 +85,42 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
                  len(self.course.sessions), self.course.curriculum.weeks)
         return config
 
+    def _check_hours(self) -> None:
+        curriculum = self.course.curriculum
+        short = short_weeks(curriculum, self.course.hours())
+        if not short:
+            return
+        weeks = ", ".join(f"week {w} ({h:g} h)" for w, h in short)
+        text = (f"{len(short)} week(s) are under the minimum of {curriculum.hours.minimum:g} "
+                f"contact hours: {weeks}. Add a group or service, or list step-down weeks "
+                "under 'hours: exempt_weeks'.")
+        if curriculum.hours.on_shortfall == "fail":
+            self.error = CourseError(Problem(self.config.curriculum, text))
+            raise PluginError(str(self.error))
+        log.warning(text)
+
+    def _brand(self, config: MkDocsConfig) -> None:
+        """Put the program's logo and colours on the site."""
+        curriculum = self.course.curriculum
+        self.assets: dict[str, bytes] = {}
+        if curriculum.logo:
+            logo = Path(self.config.curriculum).parent / curriculum.logo
+            target = f"assets/program-logo{logo.suffix.lower()}"
+            self.assets[target] = logo.read_bytes()
+            config.theme["logo"] = target
+        if curriculum.colors:
+            color = curriculum.colors.primary
+            css = (f":root, [data-md-color-scheme] {{ --md-primary-fg-color: {color}; "
+                   f"--md-primary-fg-color--light: {color}; --md-primary-fg-color--dark: "
+                   f"{color}; --md-accent-fg-color: {color}; }}\n")
+            self.assets["assets/stylesheets/program.css"] = css.encode()
+            config.extra_css.append("assets/stylesheets/program.css")
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():
             files.append(File.generated(config, path, content=markdown))
+        for path, data in self.assets.items():
+            files.append(File.generated(config, path, content=data))
         # Placeholders, so MkDocs validates links to PDFs; on_post_build writes the real files.
         for path in all_pdf_paths(self.course):
             files.append(File.generated(config, path, content=b""))

@@ -15,20 +15,30 @@ from .paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
 
 if TYPE_CHECKING:
     from .course import Course, Session
+    from .schema import Track
 
 FACILITATOR_DIR = "facilitator"
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """Return the Jinja environment for course templates: strict about undefined names."""
+def make_environment(templates_dir: Path, course: Course | None = None) -> jinja2.Environment:
+    """Return the Jinja environment for course templates: strict about undefined names.
+
+    A program's own `templates/` folder comes first, so its files replace the library's by name.
+    """
+    paths = [templates_dir]
+    if course is not None and course.program_dir and (course.program_dir / "templates").is_dir():
+        paths.insert(0, course.program_dir / "templates")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FileSystemLoader(paths),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
     )
     env.filters["shift_headings"] = shift_headings
     env.filters["rel"] = _relative_link
+    env.filters["longdate"] = lambda d: f"{d:%A, %B} {d.day}, {d.year}" if d else ""
+    env.filters["shortdate"] = lambda d: f"{d:%b} {d.day}" if d else ""
+    env.filters["hours"] = lambda h: f"{h:g}"
     return env
 
 
@@ -69,9 +79,11 @@ def render_pages(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Return {page path: Markdown} for every page of the course site."""
-    env = make_environment(templates_dir)
+    env = make_environment(templates_dir, course)
     context = {"course": course, "program": course.curriculum, "facilitator_pages":
-               facilitator_pages, "page_of": _page_links(course), **(extra or {})}
+               facilitator_pages, "page_of": _page_links(course), "hours": course.hours(),
+               "chart": hours_chart(course), "multi_track": len(course.group_tracks) > 1,
+               **(extra or {})}
     jobs: list[tuple[str, str, dict[str, Any]]] = [
         ("index.md", "home.md.j2", {}), ("schedule.md", "schedule.md.j2", {})]
     jobs += [(week_page(w), "week.md.j2", {"week": w, "sessions": ss}) for w, ss in course.weeks]
@@ -83,6 +95,13 @@ def render_pages(
     if facilitator_pages:
         jobs.append((f"{FACILITATOR_DIR}/index.md", "facilitators.md.j2", {}))
     jobs.append(("print-materials.md", "print.md.j2", {}))
+    jobs.append(("at-a-glance.md", "glance.md.j2", {}))
+    for track in course.group_tracks:
+        if track.open_entry:
+            for week in _track_weeks(course, track):
+                jobs.append((path_page(track, week), "path.md.j2",
+                             {"track": track, "start_week": week,
+                              "path": your_path(course, track, week)}))
     return {path: _render(env, template, {**context, **ctx, "page": path})
             for path, template, ctx in jobs}
 
@@ -95,22 +114,74 @@ def _page_links(course: Course) -> dict[str, Any]:
         "pdf": {s.number: {k: session_pdf(s, k) for k in SESSION_PDFS} for s in course.sessions},
         "course_pdf": {k: course_pdf(k) for k in COURSE_PDFS},
         "print": "print-materials.md",
+        "glance": "at-a-glance.md",
+        "path": {(t.id, w): path_page(t, w) for t in course.group_tracks if t.open_entry
+                 for w in _track_weeks(course, t)},
     }
+
+
+def path_page(track: Track, week: int) -> str:
+    """Return the page of 'your path' for a client joining an open-entry track in `week`."""
+    return f"your-path/{track.id}-week-{week:02d}.md"
+
+
+def _track_weeks(course: Course, track: Track) -> list[int]:
+    return sorted({s.week for s in course.sessions if s.track_id == track.id})
+
+
+def your_path(course: Course, track: Track, start_week: int) -> list[Session]:
+    """Return the track's sessions in the order a client joining in `start_week` meets them."""
+    sessions = [s for s in course.sessions if s.track_id == track.id]
+    later = [s for s in sessions if s.week >= start_week]
+    return later + [s for s in sessions if s.week < start_week]
+
+
+def session_label(session: Session, multi_track: bool) -> str:
+    """Return the nav title of a session."""
+    prefix = session.track.name if multi_track and session.track else "Session"
+    return f"{prefix} {session.index_in_week}: {session.module.meta.title}"
+
+
+def hours_chart(course: Course) -> dict[str, Any]:
+    """Return the geometry of the weekly-hours bar chart (drawn as SVG by the template)."""
+    hours = course.hours()
+    weeks = sorted(hours)
+    totals = [round(sum(hours[w].values()), 2) for w in weeks]
+    minimum = course.curriculum.hours.minimum
+    top = max([*totals, minimum, 1]) * 1.15
+    width, height, left, bottom = 640, 260, 40, 30
+    bar = (width - left - 10) / max(len(weeks), 1)
+    scale = (height - bottom - 10) / top
+    bars = [{"week": w, "hours": t, "x": round(left + i * bar + bar * 0.15, 1),
+             "w": round(bar * 0.7, 1), "y": round(height - bottom - t * scale, 1),
+             "h": round(t * scale, 1), "short": t < minimum and w not in
+             course.curriculum.hours.exempt_weeks} for i, (w, t) in enumerate(zip(weeks, totals))]
+    ticks = [{"value": v, "y": round(height - bottom - v * scale, 1)}
+             for v in range(0, int(top) + 1, 3)]
+    return {"width": width, "height": height, "left": left, "bottom": bottom, "bars": bars,
+            "ticks": ticks, "min_y": round(height - bottom - minimum * scale, 1),
+            "minimum": minimum, "base": height - bottom}
 
 
 def build_nav(course: Course, *, facilitator_pages: bool = True) -> list[Any]:
     """Return an MkDocs nav that follows the curriculum order."""
+    multi = len(course.group_tracks) > 1
     nav: list[Any] = [{"Home": "index.md"}, {"Schedule": "schedule.md"},
+                      {"Program at a glance": "at-a-glance.md"},
                       {"Print materials": "print-materials.md"}]
+    paths = [{f"{t.name}: starting in week {w}": path_page(t, w)}
+             for t in course.group_tracks if t.open_entry for w in _track_weeks(course, t)]
+    if paths:
+        nav.append({"Your path": paths})
     for week, sessions in course.weeks:
         items: list[Any] = [week_page(week)]
-        items += [{f"Session {s.index_in_week}: {s.module.meta.title}": session_page(s)}
-                  for s in sessions]
+        items += [{session_label(s, multi): session_page(s)} for s in sessions]
         nav.append({f"Week {week}": items})
     if facilitator_pages:
         guides: list[Any] = [f"{FACILITATOR_DIR}/index.md"]
-        guides += [{f"Week {s.week}, session {s.index_in_week}: {s.module.meta.title}":
-                    facilitator_page(s)} for s in course.sessions]
+        guides += [{f"Week {s.week}, {session_label(s, multi)[0].lower()}"
+                    f"{session_label(s, multi)[1:]}": facilitator_page(s)}
+                   for s in course.sessions]
         nav.append({"For facilitators": guides})
     return nav
 

@@ -4,6 +4,7 @@ and leaves the previously built site untouched."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -30,17 +31,17 @@ def _break(project, case):
 
 CASES = {
     "unknown module id": (
-        ("replace", "curriculum/default.yml", "sessions: [refusal-skills]",
-         "sessions: [refusal-skill]"),
-        ["curriculum/default.yml:15:", "module 'refusal-skill'", "no file in modules/ has "
-         "'id: refusal-skill'", "Fix: did you mean 'refusal-skills'?"],
+        ("replace", "curriculum/default.yml", "      - refusal-skills\n", "      - refusal-skill\n"),
+        ["curriculum/default.yml:{line:- refusal-skill}:", "module 'refusal-skill'",
+         "no file in modules/ has 'id: refusal-skill'", "Fix: did you mean 'refusal-skills'?"],
     ),
     "duplicate module id": (
         ("write", "modules/copy-of-cravings.md", None),
         ["modules/copy-of-cravings.md", "'coping-with-cravings'", "already used"],
     ),
     "malformed curriculum YAML": (
-        ("replace", "curriculum/default.yml", "days: [Tuesday]", "days: [Tuesday"),
+        ("replace", "curriculum/default.yml", "days: [Monday, Wednesday, Friday]",
+         "days: [Monday, Wednesday, Friday"),
         ["curriculum/default.yml:", "the YAML cannot be read", "Fix:"],
     ),
     "malformed front matter": (
@@ -53,24 +54,27 @@ CASES = {
     ),
     "wrongly typed field": (
         ("replace", "modules/anger-cues-and-meter.md", "duration: 90", "duration: ninety"),
-        ["modules/anger-cues-and-meter.md:", "field 'duration'", "'ninety'",
-         "Fix: use a whole number."],
+        ["modules/anger-cues-and-meter.md:{line:duration: ninety}:", "field 'duration'",
+         "'ninety'", "Fix: use a whole number."],
     ),
     "unknown field": (
         ("replace", "curriculum/default.yml", "session_minutes: 90", "session_minute: 90"),
-        ["curriculum/default.yml:", "unknown field 'session_minute'", "session_minutes"],
+        ["curriculum/default.yml:{line:session_minute: 90}:", "unknown field",
+         "'tracks.0.session_minute'", "session_minutes"],
     ),
     "course too long": (
-        ("replace", "curriculum/default.yml", "weeks: 12", "weeks: 20"),
-        ["curriculum/default.yml:5:", "20 weeks", "12 to 16", "Fix: set 'weeks'"],
+        ("replace", "curriculum/default.yml", "weeks: 16", "weeks: 20"),
+        ["curriculum/default.yml:{line:weeks: 20}:", "20 weeks", "12 to 16", "Fix: set 'weeks'"],
     ),
     "session referring to nothing": (
-        ("replace", "curriculum/default.yml", "sessions: [refusal-skills]", "sessions: [ ]"),
-        ["curriculum/default.yml:", "'schedule.2.sessions'", "at least 1 item"],
+        ("replace", "curriculum/default.yml", "      - refusal-skills\n", "      -\n"),
+        ["curriculum/default.yml:", "'tracks.0.modules.12'", "valid string"],
     ),
     "invalid day": (
-        ("replace", "curriculum/default.yml", "days: [Tuesday]", "days: [Tusday]"),
-        ["curriculum/default.yml:7:", "'days.0'", "'Tuesday'", "'Tusday'"],
+        ("replace", "curriculum/default.yml", "days: [Monday, Wednesday, Friday]",
+         "days: [Monday, Wensday, Friday]"),
+        ["curriculum/default.yml:{line:Wensday}:", "'tracks.0.days.1'", "'Wednesday'",
+         "'Wensday'"],
     ),
     "undefined template variable": (
         ("replace", "templates/week.md.j2", "# Week {{ week }}", "# Week {{ weeek }}"),
@@ -95,6 +99,14 @@ CASES = {
 }
 
 
+def _expected(project, case, text):
+    """Fill '{line:TEXT}' with the line number of TEXT in the broken file."""
+    def line(match):
+        lines = project.read(case[1]).splitlines()
+        return str(next(i for i, ln in enumerate(lines, 1) if match[1] in ln))
+    return re.sub(r"\{line:([^}]+)\}", line, text)
+
+
 def _case_input(project, name, case):
     kind, path, *rest = case
     if name == "duplicate module id":
@@ -102,7 +114,7 @@ def _case_input(project, name, case):
         return ("write", path, text.replace("code: ER-02", "code: ER-99"))
     if name == "non-UTF-8 module":
         data = project.read("modules/refusal-skills.md").encode()
-        return ("write", path, data.replace(b"Offers", b"Off\xe9rs", 1))
+        return ("write", path, data.replace(b"# Reading", b"# Reading\n\nOff\xe9rs", 1))
     return case
 
 
@@ -118,6 +130,7 @@ def test_bad_input_is_reported_and_site_kept(project, name):
     assert "Traceback" not in output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
     for part in expected:
+        part = _expected(project, case, part)
         assert part in output, f"{part!r} not in:\n{output}"
     assert _digest(project.site) == before
     assert not list(project.root.glob(".site-*")), "staging folder left behind"

@@ -12,7 +12,7 @@ import click
 from .building import build_site, load_mkdocs_config
 from .checks import check_content, module_findings, module_readability, reading_levels
 from .errors import CourseError
-from .handouts import render_module_handout
+from .handouts import PrintSettings, form_font, plan_print_jobs, render_module_handout
 from .loading import load_course, load_module
 from .programs import (PROGRAM_ENV, list_programs, load_program, program_file,
                        program_json_schema, scaffold_program)
@@ -217,6 +217,11 @@ def check(config_file: Path, program: str | None) -> None:
         render_pages(course, Path(options.templates_dir),
                      facilitator_pages=options.facilitator_pages,
                      extra={"reading_levels": levels})
+        settings = PrintSettings(paper=course.curriculum.paper,
+                                 large_print=course.curriculum.large_print)
+        cache = config_file.resolve().parent / options.cache_dir / "pdf"
+        plan_print_jobs(course, Path(options.templates_dir), settings,
+                        form_font=form_font(cache))
     except CourseError as e:
         _fail(e)
     except KeyError:

@@ -9,6 +9,7 @@ import frontmatter
 
 from .course import Course, Module, Session, Step
 from .errors import CourseError, Problem
+from .safety import content_problems
 from .scheduling import Meeting, place_meetings
 from .variables import apply_variables
 from .schema import CrisisFile, Curriculum, ModuleMeta
@@ -157,7 +158,12 @@ def load_module(path: Path, root: Path) -> Module:
     # The split keeps the newline after the opening '---', so YAML line 0 is then file line 1.
     data, lines = parse_yaml(fm_text, name, first_line=1 if fm_text.startswith("\n") else 2)
     meta = validate(ModuleMeta, data, lines, name)
-    body_line = fm_text.count("\n") + 3
+    # The body is the tail of the file: its first line's number comes from what precedes it.
+    start = len(text) - len(body) if text.endswith(body) else text.find(body)
+    body_line = text.count("\n", 0, start) + 1
+    unsafe = content_problems(body, name, body_line)
+    if unsafe:
+        raise CourseError(unsafe)
     parts = _split_parts(body, name, body_line)
     reading, worksheet, guide = (parts[p][0] for p in PARTS)
     return Module(

@@ -12,6 +12,7 @@ from .errors import CourseError, Problem
 
 M = TypeVar("M", bound=BaseModel)
 Lines = dict[tuple[Any, ...], int]
+MAX_BYTES = 2_000_000  # a module is a few KB; a multi-MB file is a mistake (or an attack)
 
 
 def read_text(path: Path, name: str) -> str:
@@ -22,6 +23,11 @@ def read_text(path: Path, name: str) -> str:
         raise CourseError(Problem(name, "the file does not exist.", fix="check the path.")) from None
     except OSError as e:
         raise CourseError(Problem(name, f"the file cannot be read ({e.strerror}).")) from None
+    if len(raw) > MAX_BYTES:
+        raise CourseError(Problem(name, f"the file is too large ({len(raw) / 1e6:.1f} MB); the "
+                                  f"limit is {MAX_BYTES / 1e6:.0f} MB.",
+                                  fix="split it into smaller files, or check that it is the right "
+                                  "file."))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -69,7 +75,7 @@ def parse_yaml(text: str, name: str, *, first_line: int = 1) -> tuple[Any, Lines
 
 
 def _yaml_fix(what: str) -> str:
-    if "tab" in what:
+    if "tab" in what or "'\\t'" in what:
         return "indent with spaces, not tabs."
     if "mapping values" in what:
         return "put quotes around text that contains a colon (': ')."

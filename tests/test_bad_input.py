@@ -4,6 +4,7 @@ and leaves the previously built site untouched."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 import re
 
 import pytest
@@ -98,6 +99,110 @@ CASES = {
     ),
 }
 
+MODULE = "modules/refusal-skills.md"
+CURRICULUM = "curriculum/default.yml"
+CASES.update({
+    # --- program files ---------------------------------------------------------------------
+    "track with days and steps": (
+        ("replace", CURRICULUM, "    name: Skills group\n",
+         "    name: Skills group\n    steps: [{weeks: \"1-4\", days: [Monday]}]\n"),
+        ["curriculum/default.yml:", "needs either 'days' or 'steps'"]),
+    "duplicate track id": (
+        ("replace", CURRICULUM, "  - id: process", "  - id: session"),
+        ["curriculum/default.yml:", "two tracks have the same 'id'"]),
+    "service with modules": (
+        ("replace", CURRICULUM, "    service: true\n    days: [Tuesday]",
+         "    service: true\n    modules: [goal-setting]\n    days: [Tuesday]"),
+        ["curriculum/default.yml:", "is a service: it has no 'modules'"]),
+    "track beyond the course": (
+        ("replace", CURRICULUM, "    name: Skills group\n", "    name: Skills group\n    end_week: 20\n"),
+        ["curriculum/default.yml:{line:end_week: 20}:", "outside the course's 16 weeks"]),
+    "more modules than meetings": (
+        ("replace", CURRICULUM, "    days: [Monday, Wednesday, Friday]\n    session_minutes: 90\n    modules:",
+         "    days: [Monday, Wednesday]\n    session_minutes: 90\n    modules:"),
+        ["curriculum/default.yml:", "has 48 modules but only 32 meetings", "Fix:"]),
+    "unquoted impossible date": (
+        ("replace", CURRICULUM, "language: en", "language: en\nstart_date: 2027-13-01"),
+        ["curriculum/default.yml", "the YAML cannot be read", "put quotes around dates"]),
+    "impossible date": (
+        ("replace", CURRICULUM, "language: en", "language: en\nstart_date: \"2027-02-30\""),
+        ["curriculum/default.yml:{line:start_date}:", "field 'start_date'"]),
+    "unreadable colour": (
+        ("replace", CURRICULUM, "language: en", "language: en\ncolors:\n  primary: \"#ffee00\""),
+        ["curriculum/default.yml:{line:primary}:", "contrast"]),
+    "missing logo file": (
+        ("replace", CURRICULUM, "language: en", "language: en\nlogo: default/logo.png"),
+        ["curriculum/default.yml:{line:logo:}:", "the logo file 'default/logo.png' does not exist"]),
+    "undefined module variable": (
+        ("replace", MODULE, "# Worksheet\n", "# Worksheet\n\nCall {{ sponsor_phone }} today.\n"),
+        ["modules/refusal-skills.md:{line:sponsor_phone}:", "'sponsor_phone' is undefined",
+         "Available: program, program_name"]),
+    # --- curriculum YAML ---------------------------------------------------------------------
+    "tab indentation": (
+        ("replace", CURRICULUM, "  minimum: 9", "\tminimum: 9"),
+        ["curriculum/default.yml:{line:minimum: 9}:", "the YAML cannot be read", "tab"]),
+    "duplicate key": (
+        ("replace", CURRICULUM, "language: en", "language: en\nweeks: 16  # again"),
+        ["curriculum/default.yml:{line:# again}:", "the key 'weeks' appears twice"]),
+    "empty program file": (
+        ("write", CURRICULUM, "\n"), ["curriculum/default.yml: the file is empty."]),
+    "list instead of a mapping": (
+        ("write", CURRICULUM, "- program\n- weeks\n"),
+        ["curriculum/default.yml:1:", "expected a YAML mapping"]),
+    "very large module": (
+        ("write", MODULE, None), ["modules/refusal-skills.md: the file is too large"]),
+    # --- module front matter -----------------------------------------------------------------
+    "no front matter": (
+        ("write", MODULE, "# Reading\n\nHello.\n"),
+        ["modules/refusal-skills.md:1: the module has no front matter."]),
+    "front matter not closed": (
+        ("write", MODULE, "---\nid: refusal-skills\n# Reading\n"),
+        ["modules/refusal-skills.md", "not closed"]),
+    "bad handout code": (
+        ("replace", MODULE, "code: ER-05", "code: er5"),
+        ["modules/refusal-skills.md:{line:code: er5}:", "field 'code'", "'RP-05'"]),
+    "duplicate handout code": (
+        ("replace", MODULE, "code: ER-05", "code: ER-02"),
+        ["handout code 'ER-02' is already used"]),
+    # --- module bodies -----------------------------------------------------------------------
+    "text before the reading": (
+        ("replace", MODULE, "# Reading\n", "Hello there.\n\n# Reading\n"),
+        ["modules/refusal-skills.md:{line:Hello there.}:", "there is text before '# Reading'"]),
+    "unknown part": (
+        ("replace", MODULE, "# Worksheet\n", "# Notes\n\nx\n\n# Worksheet\n"),
+        ["modules/refusal-skills.md:{line:# Notes}:", "unknown part '# Notes'"]),
+    "no key points": (
+        ("replace", MODULE, "## Key points", "## Summary"),
+        ["modules/refusal-skills.md:", "no '## Key points' list"]),
+    "script tag": (
+        ("replace", MODULE, "# Worksheet\n", "# Worksheet\n\n<script>alert(1)</script>\n"),
+        ["modules/refusal-skills.md:{line:<script>}:", "the HTML tag <script> is not allowed"]),
+    "event handler": (
+        ("replace", MODULE, "# Worksheet\n", "# Worksheet\n\n<span onclick=\"go()\">Hi</span>\n"),
+        ["modules/refusal-skills.md:{line:onclick}:", "the attribute 'onclick' on <span>"]),
+    "remote image in a module": (
+        ("replace", MODULE, "# Worksheet\n", "# Worksheet\n\n![A photo](https://example.com/a.png)\n"),
+        ["modules/refusal-skills.md:{line:example.com}:", "would be loaded from another website"]),
+    "remote stylesheet in a module": (
+        ("replace", MODULE, "# Worksheet\n",
+         "# Worksheet\n\n<link rel=\"stylesheet\" href=\"https://cdn.example.com/a.css\">\n"),
+        ["modules/refusal-skills.md:{line:cdn.example.com}:", "the HTML tag <link> is not allowed"]),
+    "path outside the project": (
+        ("replace", MODULE, "# Worksheet\n", "# Worksheet\n\n![x](../../../../../etc/passwd)\n"),
+        ["modules/refusal-skills.md:{line:etc/passwd}:", "points outside the project folder"]),
+    "javascript link": (
+        ("replace", MODULE, "# Worksheet\n", "# Worksheet\n\n[Click](javascript:alert(1))\n"),
+        ["modules/refusal-skills.md:{line:javascript}:", "runs code"]),
+    # --- templates ---------------------------------------------------------------------------
+    "missing included template": (
+        ("replace", "templates/home.md.j2", "## How to use this site",
+         "{% include \"nope.md.j2\" %}\n## How to use this site"),
+        ["templates/nope.md.j2: the template does not exist."]),
+    "undefined variable in a print template": (
+        ("replace", "templates/print/handout.html.j2", "{% block body %}", "{% block body %}{{ nope }}"),
+        ["templates/handout.html.j2:", "'nope' is undefined"]),
+})
+
 
 def _expected(project, case, text):
     """Fill '{line:TEXT}' with the line number of TEXT in the broken file."""
@@ -112,16 +217,31 @@ def _case_input(project, name, case):
     if name == "duplicate module id":
         text = project.read("modules/coping-with-cravings.md")
         return ("write", path, text.replace("code: ER-02", "code: ER-99"))
+    if name == "very large module":
+        return ("write", path, project.read(path) + "\nx" * 1_100_000)
     if name == "non-UTF-8 module":
         data = project.read("modules/refusal-skills.md").encode()
         return ("write", path, data.replace(b"# Reading", b"# Reading\n\nOff\xe9rs", 1))
     return case
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_bad_input_is_reported_and_site_kept(project, name):
-    case, expected = CASES[name]
+@pytest.fixture(scope="module")
+def prebuilt(tmp_path_factory, pdf_cache):
+    """A project with a good site already built (copied for each case)."""
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("prebuilt"), pdf_cache)
     project.build()
+    return project
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_reported_and_site_kept(prebuilt, tmp_path, name):
+    from .conftest import Project
+
+    shutil.copytree(prebuilt.root, tmp_path / "p")
+    project = Project(tmp_path / "p")
+    case, expected = CASES[name]
     before = _digest(project.site)
     _break(project, _case_input(project, name, case))
     result = CliRunner().invoke(main, ["build", "-f", str(project.config)])

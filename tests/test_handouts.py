@@ -179,15 +179,17 @@ def test_cache_skips_unchanged_and_rerenders_edited(project, tmp_path):
                                    PrintSettings(), workers=2)
     changed = {Path(p).name for p in edited.rendered}
     assert changed == {"handout-ER-05.pdf", "workbook.pdf"}, changed
-    assert "@new@" in _text(PdfReader(out / session_pdf(course.sessions[2], "handout")))
+    refusal = next(s for s in course.sessions if s.module.id == "refusal-skills")
+    assert "@new@" in _text(PdfReader(out / session_pdf(refusal, "handout")))
 
 
 def test_remote_image_fails_with_a_clear_message(project, tmp_path):
-    project.replace("modules/refusal-skills.md", "# Worksheet\n",
-                    "# Worksheet\n\n![A photo](https://example.com/photo.png)\n")
+    # Modules cannot hold remote images (test_bad_input); a print template is the other way in.
+    project.replace("templates/print/_handout_body.html.j2", "<h2>Worksheet</h2>",
+                    '<img src="https://example.com/photo.png" alt="A photo"><h2>Worksheet</h2>')
     with pytest.raises(CourseError) as error:
         build_print_materials(_course(project), project.root / "templates", tmp_path / "out",
                               tmp_path / "cache", PrintSettings(), workers=1)
     message = str(error.value)
-    assert "handout-ER-05.pdf" in message and "https://example.com/photo.png" in message
+    assert "handout-EN-01.pdf" in message and "https://example.com/photo.png" in message
     assert "Fix:" in message

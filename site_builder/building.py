@@ -34,7 +34,9 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
     config = load_mkdocs_config(config_file, strict=strict)
     target = Path(site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    _remove_stale_staging(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-{os.getpid()}-",
+                                    dir=target.parent))
     try:
         config = load_mkdocs_config(config_file, strict=strict, site_dir=str(staging))
         with _errors_raised_once():
@@ -51,6 +53,24 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _remove_stale_staging(target: Path) -> None:
+    """Delete the staging folders of builds that were killed (their process is gone)."""
+    for folder in target.parent.glob(f".{target.name}-building-*"):
+        pid = folder.name.split("-building-", 1)[1].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap_in(staging: Path, target: Path) -> None:

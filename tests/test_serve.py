@@ -44,7 +44,7 @@ def test_serve_shows_an_edited_module_after_reload(project):
         cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        url = f"http://127.0.0.1:{port}/week-02/session-1/"
+        url = f"http://127.0.0.1:{port}/week-04/session-1/"
         assert _wait_for(url, "Coping with Cravings"), "server did not start"
         project.replace("modules/coping-with-cravings.md", "# Reading\n",
                         "# Reading\n\nA sentence added while serving: @edited-under-serve@.\n")

@@ -38,21 +38,37 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-{os.getpid()}-",
                                     dir=target.parent))
     try:
-        config = load_mkdocs_config(config_file, strict=strict, site_dir=str(staging))
-        with _errors_raised_once():
-            try:
-                mkdocs_build(config)
-            except Abort as e:
-                plugin = config.plugins.get("course")
-                if plugin is not None and getattr(plugin, "error", None):
-                    raise plugin.error from None
-                raise CourseError(Problem(config_file.name, f"the build stopped: {e}",
-                                          fix="fix the warnings listed above.")) from None
+        config = _build_one(config_file, staging, strict)
+        plugin = config.plugins.get("course")
+        languages = plugin.course.curriculum.translations if plugin and plugin.course else []
+        for language in languages if plugin.config.language == "en" else []:
+            other = config_file.with_name(f"{config_file.stem}.{language}{config_file.suffix}")
+            if not other.is_file():
+                raise CourseError(Problem(config_file.name, f"'translations' lists '{language}', "
+                                          f"but {other.name} does not exist.",
+                                          fix=f"create {other.name} (see 'Adding a language' in "
+                                          "the README) or remove the language."))
+            _build_one(other, staging / language, strict)
         _swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _build_one(config_file: Path, site_dir: Path, strict: bool) -> MkDocsConfig:
+    """Run one MkDocs build into `site_dir`; raise CourseError with the author's message."""
+    config = load_mkdocs_config(config_file, strict=strict, site_dir=str(site_dir))
+    with _errors_raised_once():
+        try:
+            mkdocs_build(config)
+        except Abort as e:
+            plugin = config.plugins.get("course")
+            if plugin is not None and getattr(plugin, "error", None):
+                raise plugin.error from None
+            raise CourseError(Problem(config_file.name, f"the build stopped: {e}",
+                                      fix="fix the warnings listed above.")) from None
+    return config
 
 
 def _remove_stale_staging(target: Path) -> None:

@@ -21,16 +21,47 @@ _FIELD = re.compile(r"\[\[(?:write|line|scale)[^:\]]*:\s*(.*?)\]\]")
 
 
 @dataclass(frozen=True)
+class Limits:
+    """The configured reading-level limits for client text."""
+
+    max_grade: float = 7
+    max_smog: float = 9
+    min_ease: float = 65  # Fernández-Huerta, for Spanish: higher is easier
+
+
+@dataclass(frozen=True)
 class Readability:
-    """Reading level of one piece of client-facing text."""
+    """Reading level of one piece of client-facing text.
+
+    English: Flesch-Kincaid grade and SMOG. Spanish: Fernández-Huerta ease and Szigriszt-Pazos.
+    """
 
     name: str
-    grade: float
-    smog: float
     words: int
+    grade: float | None = None
+    smog: float | None = None
+    ease: float | None = None
+    szigriszt: float | None = None
 
-    def too_hard(self, max_grade: float, max_smog: float) -> bool:
-        return self.grade > max_grade or self.smog > max_smog
+    def too_hard(self, limits: Limits) -> bool:
+        if self.grade is None and self.ease is None:
+            return False
+        if self.ease is not None:
+            return self.ease < limits.min_ease
+        return self.grade > limits.max_grade or self.smog > limits.max_smog
+
+    def describe(self) -> str:
+        if self.grade is None and self.ease is None:
+            return "not measured"
+        if self.ease is not None:
+            return f"Fernández-Huerta {self.ease}, Szigriszt-Pazos {self.szigriszt}"
+        return f"grade {self.grade} (SMOG {self.smog})"
+
+    @staticmethod
+    def limit_text(limits: Limits, language: str) -> str:
+        if language == "es":
+            return f"Fernández-Huerta {limits.min_ease} or more"
+        return f"grade {limits.max_grade} (SMOG {limits.max_smog})"
 
 
 @dataclass(frozen=True)
@@ -58,13 +89,24 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", words).strip()
 
 
-def readability(name: str, text: str) -> Readability:
-    """Return Flesch-Kincaid grade and SMOG of the text (textstat; US English)."""
+def readability(name: str, text: str, language: str = "en") -> Readability:
+    """Return the reading level of the text in its language (textstat)."""
     import textstat
 
+    from .languages import LANGUAGES
+
+    measure = LANGUAGES[language].readability
+    if measure == "none":
+        return Readability(name, len(text.split()))
+    if measure == "ease":
+        textstat.set_lang("es")
+        return Readability(name, textstat.lexicon_count(text),
+                           ease=round(textstat.fernandez_huerta(text), 1),
+                           szigriszt=round(textstat.szigriszt_pazos(text), 1))
     textstat.set_lang("en_US")
-    return Readability(name, round(textstat.flesch_kincaid_grade(text), 1),
-                       round(textstat.smog_index(text), 1), textstat.lexicon_count(text))
+    return Readability(name, textstat.lexicon_count(text),
+                       grade=round(textstat.flesch_kincaid_grade(text), 1),
+                       smog=round(textstat.smog_index(text), 1))
 
 
 def module_readability(module: Module) -> dict[str, Readability]:
@@ -72,15 +114,20 @@ def module_readability(module: Module) -> dict[str, Readability]:
     terms = "\n".join(f"- {t.term}: {t.meaning}" for t in module.meta.key_terms)
     page = "\n\n".join([module.reading, terms, module.worksheet])
     handout = "\n\n".join(["\n".join(f"- {p}" for p in module.key_points), module.worksheet])
-    return {"page": readability("client page", plain_text(page)),
-            "handout": readability("handout", plain_text(handout)),
-            "guide": readability("facilitator guide", plain_text(module.guide))}
+    lang = module.language
+    return {"page": readability("client page", plain_text(page), lang),
+            "handout": readability("handout", plain_text(handout), lang),
+            "guide": readability("facilitator guide", plain_text(module.guide), lang)}
 
 
-def load_terms(extra: list[dict[str, str]] | None = None) -> list[tuple[re.Pattern[str], str]]:
+def load_terms(extra: list[dict[str, str]] | None = None,
+               language: str = "en") -> list[tuple[re.Pattern[str], str]]:
     """Return the person-first terms to avoid, as (compiled pattern, preferred words)."""
-    data = yaml.safe_load((DATA / "person-first-en.yml").read_text(encoding="utf-8"))
-    terms = data["terms"] + list(extra or [])
+    from .languages import LANGUAGES
+
+    path = DATA / f"person-first-{language}.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {"terms": []}
+    terms = data["terms"] + list(LANGUAGES[language].avoid) + list(extra or [])
     return [(re.compile(rf"\b(?:{t['pattern']})\b", re.I), t["use"]) for t in terms]
 
 
@@ -93,12 +140,14 @@ def person_first_findings(module: Module, name: str,
     findings = []
     lines = module.path.read_text(encoding="utf-8").splitlines()
     start = module.body_line - 1
-    end = _line_of_part(lines, "# Facilitator guide")
+    from .languages import LANGUAGES
+
+    end = _line_of_part(lines, "# " + LANGUAGES[module.language].parts[2])
     in_quote = False
     for number, line in enumerate(lines[start:end], start + 1):
         stripped = line.strip()
         if stripped.startswith(">"):
-            in_quote = in_quote or stripped[1:].strip().lower().startswith("quote:")
+            in_quote = in_quote or stripped[1:].strip().lower().startswith(("quote:", "cita:"))
         else:
             in_quote = False
         if in_quote or stripped.startswith("<!--"):
@@ -107,7 +156,8 @@ def person_first_findings(module: Module, name: str,
             for match in pattern.finditer(_FIELD.sub(r"\1", line)):
                 findings.append(Finding(name, number, f"'{match[0]}' is a stigmatizing term.",
                                         f"say '{use}' instead (or, for someone's own words, "
-                                        "put them in a blockquote that starts with '> Quote:')."))
+                                        "put them in a blockquote that starts with '> Quote:' "
+                                        "or '> Cita:')."))
     return findings
 
 
@@ -118,34 +168,31 @@ def _line_of_part(lines: list[str], heading: str) -> int:
     return len(lines)
 
 
-def course_findings(course: Course, *, root: Path, max_grade: float, max_smog: float,
-                    extra_terms: list[dict[str, str]] | None = None) -> list[Finding]:
+def course_findings(course: Course, *, root: Path, limits: Limits) -> list[Finding]:
     """Return every person-first and reading-level finding in the modules the course uses."""
-    terms = load_terms(extra_terms)
     used = {s.module.id: s.module for s in course.sessions}
-    return [finding for module in used.values() for finding in module_findings(
-        module, root=root, max_grade=max_grade, max_smog=max_smog, terms=terms)]
+    return [finding for module in used.values()
+            for finding in module_findings(module, root=root, limits=limits)]
 
 
-def module_findings(module: Module, *, root: Path, max_grade: float, max_smog: float,
-                    terms: list[tuple[re.Pattern[str], str]] | None = None) -> list[Finding]:
+def module_findings(module: Module, *, root: Path, limits: Limits) -> list[Finding]:
     """Return the person-first and reading-level findings of one module."""
     name = _relative(module.path, root)
-    findings = person_first_findings(module, name, terms or load_terms())
+    findings = person_first_findings(module, name, load_terms(language=module.language))
     for part, level in module_readability(module).items():
-        if part != "guide" and level.too_hard(max_grade, max_smog):
+        if part != "guide" and level.too_hard(limits):
             findings.append(Finding(
-                name, module.body_line, f"the {level.name} reads at grade {level.grade} "
-                f"(SMOG {level.smog}); the limit is grade {max_grade} (SMOG {max_smog}).",
+                name, module.body_line, f"the {level.name} reads at {level.describe()}; the "
+                f"limit is {Readability.limit_text(limits, module.language)}.",
                 "use shorter sentences and everyday words; split long paragraphs."))
     return findings
 
 
-def check_content(course: Course, *, root: Path, max_grade: float, max_smog: float) -> None:
+def check_content(course: Course, *, root: Path, limits: Limits) -> None:
     """Raise CourseError listing every content finding (the build stops on any)."""
     from .errors import CourseError, Problem
 
-    findings = course_findings(course, root=root, max_grade=max_grade, max_smog=max_smog)
+    findings = course_findings(course, root=root, limits=limits)
     if findings:
         raise CourseError([Problem(f.file, f.message, line=f.line, fix=f.fix) for f in findings])
 

@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from .building import build_site, load_mkdocs_config
-from .checks import check_content, module_findings, module_readability, reading_levels
-from .errors import CourseError
+from .checks import (Limits, Readability, check_content, module_findings, module_readability,
+                     reading_levels)
+from .errors import CourseError, Problem
+from .languages import LANGUAGES, localized
 from .handouts import PrintSettings, form_font, plan_print_jobs, render_module_handout
 from .loading import load_course, load_module
 from .programs import (PROGRAM_ENV, list_programs, load_program, program_file,
@@ -139,32 +141,60 @@ def serve(config_file: Path, dev_addr: str) -> None:
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 
 
-def _print_reading_levels(course, levels, max_grade: float, max_smog: float) -> None:
-    click.echo(f"Reading level (limit for client text: grade {max_grade}, SMOG {max_smog}):")
-    click.echo(f"  {'module':32} {'page FK/SMOG':>13} {'handout FK/SMOG':>16} {'guide FK/SMOG':>14}")
+def _limits(options) -> Limits:
+    return Limits(max_grade=options.max_grade, max_smog=options.max_smog,
+                  min_ease=options.min_ease)
+
+
+def _print_reading_levels(levels, limits: Limits, language: str) -> None:
+    click.echo(f"Reading level ({language}; limit for client text: "
+               f"{Readability.limit_text(limits, language)}):")
+    click.echo(f"  {'module':36} {'client page':>16} {'handout':>16} {'facilitator guide':>18}")
     for module_id, level in levels.items():
-        cells = [f"{level[k].grade:>5}/{level[k].smog:<5}" for k in ("page", "handout", "guide")]
-        click.echo(f"  {module_id:32} {cells[0]:>13} {cells[1]:>16} {cells[2]:>14}")
+        cells = [_level_cell(level[k]) for k in ("page", "handout", "guide")]
+        click.echo(f"  {module_id:36} {cells[0]:>16} {cells[1]:>16} {cells[2]:>18}")
+
+
+def _level_cell(level: Readability) -> str:
+    if level.ease is not None:
+        return f"FH {level.ease}"
+    return f"FK {level.grade} / SMOG {level.smog}"
+
+
+def _load(config_file: Path, language: str = "en"):
+    """Return (plugin options, course) for the program selected by mkdocs.yml or --program."""
+    config = load_mkdocs_config(config_file.resolve())
+    if "course" not in config.plugins:
+        raise CourseError(Problem(config_file.name, "the 'course' plugin is not listed under "
+                                  "'plugins'.", fix="add '- course' to the plugins list."))
+    options = config.plugins["course"].config
+    course = load_course(Path(options.curriculum), Path(options.modules_dir),
+                         localized(Path(options.crisis_lines), language),
+                         root=config_file.resolve().parent, language=language)
+    return options, course
+
+
+LANGUAGE = click.option("-l", "--language", default="en", show_default=True,
+                        help="The language of the modules to use (en, es, ...).")
 
 
 @main.command()
 @CONFIG
 @PROGRAM
+@LANGUAGE
 @click.argument("module_id")
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
               help="Where to write the PDF (default: MODULE_ID-handout.pdf).")
-def handout(config_file: Path, program: str | None, module_id: str, out: Path | None) -> None:
+def handout(config_file: Path, program: str | None, language: str, module_id: str,
+            out: Path | None) -> None:
     """Render one module's client handout, to check its layout and page count."""
     _setup_logging(False)
     _select_program(config_file, program)
     from pypdf import PdfReader
 
     try:
-        config = load_mkdocs_config(config_file.resolve())
-        options = config.plugins["course"].config
+        options, course = _load(config_file, language)
         root = config_file.resolve().parent
-        course = load_course(Path(options.curriculum), Path(options.modules_dir),
-                             Path(options.crisis_lines), root=root)
         out = out or Path(f"{module_id}-handout.pdf")
         path = render_module_handout(course, module_id, Path(options.templates_dir), out,
                                      root / options.cache_dir / "pdf")
@@ -187,10 +217,9 @@ def lint(config_file: Path, modules: tuple[Path, ...]) -> None:
         for path in modules:
             module = load_module(path, root)
             levels = module_readability(module)
-            click.echo(f"{path}: " + ", ".join(f"{lv.name} grade {lv.grade} SMOG {lv.smog} "
-                                               f"({lv.words} words)" for lv in levels.values()))
-            problems += module_findings(module, root=root, max_grade=options.max_grade,
-                                        max_smog=options.max_smog)
+            click.echo(f"{path}: " + ", ".join(f"{lv.name} {lv.describe()} ({lv.words} words)"
+                                               for lv in levels.values()))
+            problems += module_findings(module, root=root, limits=_limits(options))
     except CourseError as e:
         _fail(e)
     if problems:
@@ -201,31 +230,40 @@ def lint(config_file: Path, modules: tuple[Path, ...]) -> None:
 @main.command()
 @CONFIG
 @PROGRAM
-def check(config_file: Path, program: str | None) -> None:
-    """Validate the program, modules and templates without building."""
+@LANGUAGE
+def check(config_file: Path, program: str | None, language: str) -> None:
+    """Validate the program, modules and templates without building; report reading levels
+    and translation coverage."""
     _setup_logging(False)
     _select_program(config_file, program)
+    root = config_file.resolve().parent
     try:
-        config = load_mkdocs_config(config_file.resolve())
-        options = config.plugins["course"].config
-        course = load_course(Path(options.curriculum), Path(options.modules_dir),
-                             Path(options.crisis_lines), root=config_file.resolve().parent)
+        options, course = _load(config_file, language)
+        limits = _limits(options)
         levels = reading_levels(course)
-        _print_reading_levels(course, levels, options.max_grade, options.max_smog)
-        check_content(course, root=config_file.resolve().parent, max_grade=options.max_grade,
-                      max_smog=options.max_smog)
+        _print_reading_levels(levels, limits, language)
+        _print_coverage(config_file, options, course)
+        check_content(course, root=root, limits=limits)
         render_pages(course, Path(options.templates_dir),
                      facilitator_pages=options.facilitator_pages,
                      extra={"reading_levels": levels})
         settings = PrintSettings(paper=course.curriculum.paper,
                                  large_print=course.curriculum.large_print)
-        cache = config_file.resolve().parent / options.cache_dir / "pdf"
         plan_print_jobs(course, Path(options.templates_dir), settings,
-                        form_font=form_font(cache))
+                        form_font=form_font(root / options.cache_dir / "pdf"))
     except CourseError as e:
         _fail(e)
-    except KeyError:
-        raise click.ClickException(f"{config_file}: the 'course' plugin is not listed under "
-                                   "'plugins'. Fix: add '- course' to the plugins list.") from None
     click.echo(f"OK: '{course.curriculum.program}', {len(course.sessions)} sessions over "
                f"{course.curriculum.weeks} weeks, {len(course.modules)} modules.")
+
+
+def _print_coverage(config_file: Path, options, course) -> None:
+    """Print how many of the program's modules each translation covers."""
+    used = sorted({s.module.id for s in course.sessions})
+    for language in course.curriculum.translations:
+        translated = load_course(Path(options.curriculum), Path(options.modules_dir),
+                                 localized(Path(options.crisis_lines), language),
+                                 root=config_file.resolve().parent, language=language)
+        missing = translated.untranslated
+        click.echo(f"Translation '{language}': {len(used) - len(missing)} of {len(used)} "
+                   f"modules translated." + (f" Missing: {', '.join(missing)}" if missing else ""))

@@ -33,6 +33,7 @@ class Module:
     steps: list[Step]
     body_line: int = 1
     id_line: int = 2
+    language: str = "en"
 
     @property
     def id(self) -> str:
@@ -78,6 +79,8 @@ class Course:
     meetings: list[Meeting] = field(default_factory=list)
     program_id: str = "default"
     program_dir: Path | None = None
+    language: str = "en"
+    untranslated: list[str] = field(default_factory=list)
 
     @property
     def weeks(self) -> list[tuple[int, list[Session]]]:

@@ -9,6 +9,7 @@ import frontmatter
 
 from .course import Course, Module, Session, Step
 from .errors import CourseError, Problem
+from .languages import LANGUAGES, Language, language_of_file, register_project_languages
 from .safety import content_problems
 from .scheduling import Meeting, place_meetings
 from .variables import apply_variables
@@ -20,10 +21,20 @@ _STEP = re.compile(r"^###\s+(?P<title>.+?)\s*\((?P<min>\d+)\s*min(utes)?\)\s*$")
 
 
 def load_course(
-    curriculum_file: Path, modules_dir: Path, crisis_file: Path, *, root: Path
+    curriculum_file: Path, modules_dir: Path, crisis_file: Path, *, root: Path,
+    language: str = "en",
 ) -> Course:
-    """Load and cross-check everything; raise CourseError listing every problem found."""
+    """Load and cross-check everything; raise CourseError listing every problem found.
+
+    For another language, each module's translation (`<id>.<lang>.md`) replaces it; a module
+    without one stays in English and is listed in `Course.untranslated`.
+    """
     problems: list[Problem] = []
+    register_project_languages(root)
+    if language not in LANGUAGES:
+        raise CourseError(Problem("mkdocs.yml", f"the language '{language}' is not known.",
+                                  fix="use one of: " + ", ".join(sorted(LANGUAGES)) + ", or "
+                                  "add it to languages.yml (see 'Adding a language')."))
     curriculum, lines = _load_curriculum(curriculum_file, root)
     crisis = _attempt(problems, lambda: _load_crisis(crisis_file, root))
     program_dir = curriculum_file.with_suffix("")
@@ -32,6 +43,9 @@ def load_course(
         own, own_failed = _load_modules(program_dir / "modules", root, problems)
         modules = {**modules, **own}
         failed |= own_failed
+    untranslated: list[str] = []
+    if language != "en":
+        modules, untranslated = _translate(modules, language, root, problems)
     modules = {k: _attempt(problems, lambda m=m: apply_variables(m, curriculum, curriculum_file,
                                                                  root)) or m
                for k, m in modules.items()}
@@ -48,7 +62,28 @@ def load_course(
     lines_all = [*crisis.crisis_lines, *curriculum.crisis_lines]
     files = [curriculum_file, crisis_file, *(m.path for m in modules.values())]
     return Course(curriculum, modules, sessions, lines_all, files, meetings,
-                  program_id=curriculum_file.stem, program_dir=program_dir)
+                  program_id=curriculum_file.stem, program_dir=program_dir, language=language,
+                  untranslated=[m for m in untranslated if any(s.module.id == m
+                                                               for s in sessions)])
+
+
+def _translate(modules: dict[str, Module], language: str, root: Path,
+               problems: list[Problem]) -> tuple[dict[str, Module], list[str]]:
+    """Swap each module for its translation; return the modules and the ids left in English."""
+    translated, missing = {}, []
+    for module_id, module in modules.items():
+        path = module.path.with_name(f"{module.path.stem}.{language}.md")
+        if not path.is_file():
+            translated[module_id] = module
+            missing.append(module_id)
+            continue
+        other = _attempt(problems, lambda p=path: load_module(p, root))
+        if other is not None and other.id != module_id:
+            problems.append(Problem(_name(path, root), f"the translation has 'id: {other.id}', "
+                                    f"but it translates '{module_id}'.", line=other.id_line,
+                                    fix=f"set 'id: {module_id}'."))
+        translated[module_id] = other or module
+    return translated, missing
 
 
 def _number_sessions(meetings: list[Meeting]) -> list[Session]:
@@ -123,6 +158,8 @@ def _load_modules(modules_dir: Path, root: Path, problems: list[Problem]):
     codes: dict[str, str] = {}
     failed: set[str] = set()
     for path in sorted(modules_dir.glob("*.md")):
+        if language_of_file(path.stem) != "en":
+            continue  # translations are picked up by load_course for their language
         module = _attempt(problems, lambda p=path: load_module(p, root))
         if module is None:
             failed.add(path.stem)
@@ -145,6 +182,7 @@ def _load_modules(modules_dir: Path, root: Path, problems: list[Problem]):
 def load_module(path: Path, root: Path) -> Module:
     """Read one module file: validate its front matter and split its body into the three parts."""
     name = _name(path, root)
+    register_project_languages(root)
     text = read_text(path, name)
     if not text.startswith("---"):
         raise CourseError(Problem(name, "the module has no front matter.", line=1,
@@ -164,17 +202,19 @@ def load_module(path: Path, root: Path) -> Module:
     unsafe = content_problems(body, name, body_line)
     if unsafe:
         raise CourseError(unsafe)
-    parts = _split_parts(body, name, body_line)
-    reading, worksheet, guide = (parts[p][0] for p in PARTS)
+    language = LANGUAGES[language_of_file(path.stem)]
+    parts = _split_parts(body, name, body_line, language.parts)
+    reading, worksheet, guide = (parts[p][0] for p in language.parts)
     return Module(
         meta=meta, path=path, reading=reading, worksheet=worksheet, guide=guide,
-        key_points=_key_points(reading, name, parts["Reading"][1]),
-        steps=_steps(guide, meta.duration, name, parts["Facilitator guide"][1]),
-        body_line=body_line, id_line=line_of(lines, ("id",)) or 2,
+        key_points=_key_points(reading, name, parts[language.parts[0]][1], language),
+        steps=_steps(guide, meta.duration, name, parts[language.parts[2]][1], language),
+        body_line=body_line, id_line=line_of(lines, ("id",)) or 2, language=language.code,
     )
 
 
-def _split_parts(body: str, name: str, first_line: int) -> dict[str, tuple[str, int]]:
+def _split_parts(body: str, name: str, first_line: int,
+                 PARTS: tuple[str, ...] = PARTS) -> dict[str, tuple[str, int]]:  # noqa: N803
     """Split the body at its level-1 headings into {part: (markdown, first line)}."""
     parts: dict[str, tuple[list[str], int]] = {}
     current: list[str] | None = None
@@ -222,19 +262,22 @@ def _sections(markdown: str) -> dict[str, list[str]]:
     return sections
 
 
-def _key_points(reading: str, name: str, line: int) -> list[str]:
-    lines = _sections(reading).get("key points")
+def _key_points(reading: str, name: str, line: int, language: Language) -> list[str]:
+    lines = _sections(reading).get(language.key_points)
     points = [ln.strip()[2:].strip() for ln in lines or [] if ln.strip().startswith(("- ", "* "))]
     if not points:
-        raise CourseError(Problem(name, "the reading has no '## Key points' list.", line=line,
-                                  fix="end the reading with '## Key points' and 3-6 '- ' bullets."))
+        heading = language.key_points.capitalize()
+        raise CourseError(Problem(name, f"the reading has no '## {heading}' list.", line=line,
+                                  fix=f"end the reading with '## {heading}' and 3-6 '- ' "
+                                  "bullets."))
     return points
 
 
-def _steps(guide: str, duration: int, name: str, line: int) -> list[Step]:
-    section = _sections(guide).get("steps")
+def _steps(guide: str, duration: int, name: str, line: int, language: Language) -> list[Step]:
+    section = _sections(guide).get(language.steps)
     if section is None:
-        raise CourseError(Problem(name, "the facilitator guide has no '## Steps' section.",
+        heading = language.steps.capitalize()
+        raise CourseError(Problem(name, f"the facilitator guide has no '## {heading}' section.",
                                   line=line, fix="add '## Steps' with '### Check-in (15 min)' "
                                   "style headings."))
     steps = [Step(m["title"], int(m["min"])) for ln in section if (m := _STEP.match(ln.strip()))]

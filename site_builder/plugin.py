@@ -17,11 +17,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .checks import check_content, reading_levels
+from .checks import Limits, check_content, reading_levels
 from .errors import CourseError, Problem
 from .scheduling import short_weeks
 from .handouts import PrintSettings, build_print_materials
 from .paths import all_pdf_paths
+from .languages import LANGUAGES, localized
 from .loading import load_course
 from .rendering import build_nav, render_pages
 from .worksheet import WorksheetExtension
@@ -50,6 +51,10 @@ class CoursePluginConfig(base.Config):
     """Highest Flesch-Kincaid grade a client page or handout may have."""
     max_smog = c.Type((int, float), default=9)
     """Highest SMOG grade a client page or handout may have."""
+    min_ease = c.Type((int, float), default=65)
+    """Lowest Fernández-Huerta ease a Spanish client page or handout may have."""
+    language = c.Type(str, default="en")
+    """The language of this build: modules use their `<id>.<language>.md` translation."""
     pdfs = c.Type(bool, default=True)
     """Render the PDF handouts (set false for a quick preview of the pages)."""
     cache_dir = c.Type(str, default=".cache")
@@ -64,10 +69,11 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         self.error: CourseError | None = None
         root = Path(config.config_file_path).parent
         try:
+            language = self.config.language
             self.course = load_course(Path(self.config.curriculum), Path(self.config.modules_dir),
-                                      Path(self.config.crisis_lines), root=root)
-            check_content(self.course, root=root, max_grade=self.config.max_grade,
-                          max_smog=self.config.max_smog)
+                                      localized(Path(self.config.crisis_lines), language),
+                                      root=root, language=language)
+            check_content(self.course, root=root, limits=self._limits())
             self.pages = render_pages(self.course, Path(self.config.templates_dir),
                                       facilitator_pages=self.config.facilitator_pages,
                                       extra={"reading_levels": reading_levels(self.course)})
@@ -76,6 +82,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             raise PluginError(str(e)) from None
         self._check_hours()
         self._brand(config)
+        self._languages(config)
         config.nav = build_nav(self.course, facilitator_pages=self.config.facilitator_pages)
         config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
         config.extra["program"] = self.course.curriculum.program
@@ -84,6 +91,10 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
                  len(self.course.sessions), self.course.curriculum.weeks)
         return config
+
+    def _limits(self) -> Limits:
+        return Limits(max_grade=self.config.max_grade, max_smog=self.config.max_smog,
+                      min_ease=self.config.min_ease)
 
     def _check_hours(self) -> None:
         curriculum = self.course.curriculum
@@ -98,6 +109,22 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             self.error = CourseError(Problem(self.config.curriculum, text))
             raise PluginError(str(self.error))
         log.warning(text)
+
+    def _languages(self, config: MkDocsConfig) -> None:
+        """Set the theme language, link every page to the other language, warn on fallbacks."""
+        language = self.config.language
+        config.theme["language"] = language
+        for module_id in self.course.untranslated:
+            log.warning("Module '%s' has no '%s' translation (modules/%s.%s.md); its pages and "
+                        "handouts are in English with a notice.", module_id, language, module_id,
+                        language)
+        if language == "en" and self.course.curriculum.translations:
+            other = self.course.curriculum.translations[0]
+            config.extra["alternate_language"] = {"lang": other, "prefix": f"{other}/",
+                                                  "label": LANGUAGES[other].name}
+        elif language != "en":
+            config.extra["alternate_language"] = {"lang": "en", "prefix": "../",
+                                                  "label": LANGUAGES["en"].name}
 
     def _brand(self, config: MkDocsConfig) -> None:
         """Put the program's logo and colours on the site."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from .errors import CourseError, Problem
+from .languages import LANGUAGES, day_name, long_date, short_date
 from .paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
 
 if TYPE_CHECKING:
@@ -25,9 +26,13 @@ def make_environment(templates_dir: Path, course: Course | None = None) -> jinja
 
     A program's own `templates/` folder comes first, so its files replace the library's by name.
     """
-    paths = [templates_dir]
+    language = course.language if course is not None else "en"
+    roots = [templates_dir]
     if course is not None and course.program_dir and (course.program_dir / "templates").is_dir():
-        paths.insert(0, course.program_dir / "templates")
+        roots.insert(0, course.program_dir / "templates")
+    # Each folder's language subfolder (templates/es/) comes before it.
+    paths = [p for root in roots for p in ([root / language] if language != "en" else []) + [root]
+             if p.is_dir()]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths),
         undefined=jinja2.StrictUndefined,
@@ -36,8 +41,9 @@ def make_environment(templates_dir: Path, course: Course | None = None) -> jinja
     )
     env.filters["shift_headings"] = shift_headings
     env.filters["rel"] = _relative_link
-    env.filters["longdate"] = lambda d: f"{d:%A, %B} {d.day}, {d.year}" if d else ""
-    env.filters["shortdate"] = lambda d: f"{d:%b} {d.day}" if d else ""
+    env.filters["longdate"] = lambda d: long_date(d, language)
+    env.filters["shortdate"] = lambda d: short_date(d, language)
+    env.filters["dayname"] = lambda day: day_name(day, language)
     env.filters["hours"] = lambda h: f"{h:g}"
     return env
 
@@ -102,8 +108,23 @@ def render_pages(
                 jobs.append((path_page(track, week), "path.md.j2",
                              {"track": track, "start_week": week,
                               "path": your_path(course, track, week)}))
-    return {path: _render(env, template, {**context, **ctx, "page": path})
-            for path, template, ctx in jobs}
+    pages = {path: _render(env, template, {**context, **ctx, "page": path})
+             for path, template, ctx in jobs}
+    for session in course.sessions:  # a module without a translation stays in English
+        if session.module.language != course.language:
+            for path in (session_page(session), facilitator_page(session)):
+                if path in pages:
+                    pages[path] = _mark_untranslated(pages[path], course.language)
+    return pages
+
+
+def _mark_untranslated(markdown: str, language: str) -> str:
+    """Put a visible notice under the title and mark the English text as English."""
+    head, sep, body = markdown.partition("\n# ")
+    title, _, rest = body.partition("\n")
+    notice = LANGUAGES[language].word("untranslated")
+    return (f"{head}{sep}{title}\n\n!!! note \"{notice}\"\n\n"
+            f"<div lang=\"en\" markdown>\n{rest}\n</div>\n")
 
 
 def _page_links(course: Course) -> dict[str, Any]:
@@ -136,9 +157,10 @@ def your_path(course: Course, track: Track, start_week: int) -> list[Session]:
     return later + [s for s in sessions if s.week < start_week]
 
 
-def session_label(session: Session, multi_track: bool) -> str:
+def session_label(session: Session, multi_track: bool, language: str = "en") -> str:
     """Return the nav title of a session."""
-    prefix = session.track.name if multi_track and session.track else "Session"
+    word = LANGUAGES[language].word("session")
+    prefix = session.track.name if multi_track and session.track else word
     return f"{prefix} {session.index_in_week}: {session.module.meta.title}"
 
 
@@ -165,25 +187,27 @@ def hours_chart(course: Course) -> dict[str, Any]:
 
 def build_nav(course: Course, *, facilitator_pages: bool = True) -> list[Any]:
     """Return an MkDocs nav that follows the curriculum order."""
-    multi = len(course.group_tracks) > 1
-    nav: list[Any] = [{"Home": "index.md"}, {"Schedule": "schedule.md"},
-                      {"Program at a glance": "at-a-glance.md"},
-                      {"Print materials": "print-materials.md"}]
-    paths = [{f"{t.name}: starting in week {w}": path_page(t, w)}
-             for t in course.group_tracks if t.open_entry for w in _track_weeks(course, t)]
+    multi, lang = len(course.group_tracks) > 1, course.language
+    t = LANGUAGES[lang].words if lang in LANGUAGES else LANGUAGES["en"].words
+    nav: list[Any] = [{t["home"]: "index.md"}, {t["schedule"]: "schedule.md"},
+                      {t["glance"]: "at-a-glance.md"}, {t["print"]: "print-materials.md"}]
+    paths = [{t["path_item"].format(track=tr.name, week=w): path_page(tr, w)}
+             for tr in course.group_tracks if tr.open_entry for w in _track_weeks(course, tr)]
     if paths:
-        nav.append({"Your path": paths})
+        nav.append({t["path"]: paths})
     for week, sessions in course.weeks:
         items: list[Any] = [week_page(week)]
-        items += [{session_label(s, multi): session_page(s)} for s in sessions]
-        nav.append({f"Week {week}": items})
+        items += [{session_label(s, multi, lang): session_page(s)} for s in sessions]
+        nav.append({f"{t['week']} {week}": items})
     if facilitator_pages:
         guides: list[Any] = [f"{FACILITATOR_DIR}/index.md"]
-        guides += [{f"Week {s.week}, {session_label(s, multi)[0].lower()}"
-                    f"{session_label(s, multi)[1:]}": facilitator_page(s)}
-                   for s in course.sessions]
-        nav.append({"For facilitators": guides})
+        for s in course.sessions:
+            label = session_label(s, multi, lang)
+            guides.append({f"{t['week']} {s.week}, {label[0].lower()}{label[1:]}":
+                           facilitator_page(s)})
+        nav.append({t["facilitators"]: guides})
     return nav
+
 
 
 def render_template(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:

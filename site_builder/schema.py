@@ -187,6 +187,8 @@ class Curriculum(_Strict):
         default_factory=dict)
     paper: Literal["letter", "a4"] = "letter"
     large_print: bool = False
+    translations: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(
+        default_factory=list)
 
     @field_validator("days")
     @classmethod

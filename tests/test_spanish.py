@@ -1,0 +1,139 @@
+"""The Spanish edition: every default module translated, a parallel build in site/es with a
+language switch both ways, Spanish crisis lines, handouts and gates, fallback and coverage."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from site_builder.cli import main
+from site_builder.loading import load_module
+from site_builder.paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
+from site_builder.programs import load_program
+
+from .conftest import REPO
+
+SWITCH = re.compile(r'<p class="language-switch"><a href="([^"]+)" hreflang="(\w+)"')
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], env={"SITE_BUILDER_PROGRAM": None})
+
+
+def test_every_default_module_has_a_spanish_version():
+    course = load_program(REPO, "default")
+    for session in course.sessions:
+        english = session.module
+        path = REPO / "modules" / f"{english.id}.es.md"
+        assert path.is_file(), f"missing {path.name}"
+        spanish = load_module(path, REPO)
+        assert spanish.language == "es" and spanish.id == english.id
+        assert spanish.meta.code == english.meta.code
+        assert [s.minutes for s in spanish.steps] == [s.minutes for s in english.steps]
+        assert spanish.worksheet.count("[[") >= english.worksheet.count("[[") * 0.6
+
+
+def test_spanish_build_is_parallel_and_in_spanish(built_default):
+    es = built_default.site / "es"
+    home = (es / "index.html").read_text()
+    assert '<html lang="es"' in home
+    assert "Saltar a contenido" in home  # Material's own interface in Spanish
+    assert '"lang":["es"]' in (es / "search/search_index.json").read_text().replace(" ", "")
+    session = (es / "week-01/session-1/index.html").read_text()
+    assert "marque 2 para español" in session and 'href="tel:988"' in session
+    assert "Línea Nacional de Ayuda de SAMHSA" in session
+    assert "todavía no está traducida" not in session
+
+
+def test_switcher_links_resolve_both_ways(built_default):
+    site = built_default.site
+    english_pages = [p for p in site.rglob("*.html") if "es" not in p.relative_to(site).parts]
+    assert len(english_pages) > 100
+    for page in english_pages:
+        link, lang = SWITCH.search(page.read_text()).groups()
+        assert lang == "es"
+        target = (page.parent / link).resolve()
+        target = target / "index.html" if target.is_dir() else target
+        assert target == (site / "es" / page.relative_to(site)).resolve(), page
+        back, lang = SWITCH.search(target.read_text()).groups()
+        assert lang == "en"
+        home = (target.parent / back).resolve()
+        home = home / "index.html" if home.is_dir() else home
+        assert home == page.resolve()
+
+
+def test_spanish_print_materials(built_default):
+    course = load_program(built_default.root, "default")
+    es = built_default.site / "es"
+    for kind in COURSE_PDFS:
+        reader = PdfReader(es / course_pdf(kind))
+        assert reader.trailer["/Root"]["/Lang"] == "es"
+    for session in course.sessions[:6]:
+        for kind in SESSION_PDFS:
+            assert (es / session_pdf(session, kind)).is_file()
+        reader = PdfReader(es / session_pdf(session, "handout"))
+        text = " ".join(p.extract_text() for p in reader.pages)
+        assert "Página 1 de" in text and "988" in text and "Puntos clave" in text
+        assert len(reader.pages) <= 2, session.module.id
+    signin = " ".join(p.extract_text() for p in
+                      PdfReader(es / session_pdf(course.sessions[0], "sign-in")).pages)
+    assert "Hoja de asistencia" in signin
+    certificate = PdfReader(es / course_pdf("certificate")).pages[0].extract_text()
+    assert "Certificado" in certificate
+
+
+def test_untranslated_module_falls_back_with_notice_and_warning(project):
+    (project.root / "modules/refusal-skills.es.md").unlink()
+    project.replace("mkdocs.yml", "cache_dir:", "pdfs: false\n      cache_dir:")
+    result = _run("build", "-f", project.config, "--no-strict")
+    assert result.exit_code == 0, result.output
+    assert "Module 'refusal-skills' has no 'es' translation" in result.output
+    course = load_program(project.root, "default")
+    session = next(s for s in course.sessions if s.module.id == "refusal-skills")
+    page = (project.site / "es" / session.slug / "index.html").read_text()
+    assert "Esta sesión todavía no está traducida al español" in page
+    assert '<div lang="en">' in page
+    check = _run("check", "-f", project.config)
+    assert "Translation 'es': 47 of 48 modules translated. Missing: refusal-skills" in check.output
+
+
+def test_spanish_lint_and_readability_gates_fail(project):
+    path = "modules/stages-of-change.es.md"
+    project.replace(path, "# Hoja de trabajo\n", "# Hoja de trabajo\n\nNo es un adicto.\n\n")
+    result = _run("lint", "-f", project.config, project.root / path)
+    assert result.exit_code != 0 and "'adicto' is a stigmatizing term" in result.output
+    assert "persona con un trastorno por consumo de sustancias" in result.output
+    hard = ("La neuroadaptación farmacodinámica consecuente a la exposición prolongada "
+            "compromete significativamente la autorregulación prefrontal interindividual. ") * 15
+    project.replace(path, "## Puntos clave", hard + "\n\n## Puntos clave")
+    result = _run("lint", "-f", project.config, project.root / path)
+    assert "Fernández-Huerta" in result.output and "the limit is Fernández-Huerta 65" in \
+        result.output
+
+
+def test_a_program_can_add_a_language(project):
+    project.write("languages.yml", "fr:\n  name: Français\n  parts: [Lecture, Fiche, Guide]\n"
+                  "  key_points: Points clés\n  steps: Étapes\n"
+                  "  avoid:\n    - {pattern: toxicomanes?, use: personne qui consomme}\n")
+    module = project.read("modules/stages-of-change.md")
+    module = module.replace("# Reading", "# Lecture").replace("# Worksheet", "# Fiche").replace(
+        "# Facilitator guide", "# Guide").replace("## Key points", "## Points clés").replace(
+        "## Steps", "## Étapes")
+    project.write("modules/stages-of-change.fr.md", module)
+    spanish_config = project.read("mkdocs.es.yml")
+    project.write("mkdocs.fr.yml", spanish_config.replace("site/es", "site/fr").replace(
+        "language: es", "language: fr").replace("lang: es", "lang: fr"))
+    result = _run("lint", "-f", project.config, project.root / "modules/stages-of-change.fr.md")
+    assert result.exit_code == 0, result.output
+    check = _run("check", "-f", project.config, "--language", "fr")
+    assert check.exit_code == 0, check.output
+    from site_builder.loading import load_course
+
+    french = load_course(project.root / "curriculum/default.yml", project.root / "modules",
+                         project.root / "curriculum/crisis-lines.yml", root=project.root,
+                         language="fr")
+    assert french.modules["stages-of-change"].language == "fr"
+    assert "stages-of-change" not in french.untranslated and len(french.untranslated) == 47

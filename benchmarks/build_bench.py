@@ -33,7 +33,7 @@ counter(pages) } } body { font: 12pt "Liberation Sans", sans-serif }</style></he
 
 def _copy_project(root: Path) -> Path:
     root.mkdir(parents=True)
-    for part in ("mkdocs.yml", "curriculum", "modules", "templates", "docs"):
+    for part in ("mkdocs.yml", "mkdocs.es.yml", "curriculum", "modules", "templates", "docs"):
         src = REPO / part
         (shutil.copytree if src.is_dir() else shutil.copy)(src, root / part)
     return root / "mkdocs.yml"

@@ -72,24 +72,22 @@ def language_of_file(stem: str) -> str:
 
 def long_date(day: dt.date | None, language: str) -> str:
     """Return a date written out in the language ('Monday, January 4, 2027')."""
-    if day is None:
-        return ""
-    if language == "en":
-        return f"{day:%A, %B} {day.day}, {day.year}"
-    from babel.dates import format_date
-
-    return format_date(day, format="full", locale=language)
+    return _format(day, language, "{:%A, %B} {d.day}, {d.year}", "full")
 
 
 def short_date(day: dt.date | None, language: str) -> str:
     """Return a short date ('Jan 4')."""
+    return _format(day, language, "{:%b} {d.day}", "d MMM")
+
+
+def _format(day: dt.date | None, language: str, english: str, cldr: str) -> str:
     if day is None:
         return ""
     if language == "en":
-        return f"{day:%b} {day.day}"
+        return english.format(day, d=day)
     from babel.dates import format_date
 
-    return format_date(day, format="d MMM", locale=language)
+    return format_date(day, format=cldr, locale=language)
 
 
 def day_name(day: str, language: str) -> str:

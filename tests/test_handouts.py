@@ -150,8 +150,8 @@ def test_site_links_to_the_pdfs(built_default):
 
 
 def test_a4_and_large_print_settings(project, tmp_path):
-    project.replace("curriculum/default.yml", "session_minutes: 90",
-                    "session_minutes: 90\npaper: a4\nlarge_print: true")
+    project.replace("curriculum/default.yml", "language: en",
+                    "language: en\npaper: a4\nlarge_print: true")
     course = _course(project)
     out = tmp_path / "out"
     settings = PrintSettings(paper="a4", large_print=True)

@@ -50,7 +50,8 @@ def test_spanish_build_is_parallel_and_in_spanish(built_default):
 
 def test_switcher_links_resolve_both_ways(built_default):
     site = built_default.site
-    english_pages = [p for p in site.rglob("*.html") if "es" not in p.relative_to(site).parts]
+    english_pages = [p for p in site.rglob("*.html") if "es" not in p.relative_to(site).parts
+                     and p.name != "404.html"]  # Material's 404 page has its own content block
     assert len(english_pages) > 100
     for page in english_pages:
         link, lang = SWITCH.search(page.read_text()).groups()
@@ -107,8 +108,8 @@ def test_spanish_lint_and_readability_gates_fail(project):
     assert result.exit_code != 0 and "'adicto' is a stigmatizing term" in result.output
     assert "persona con un trastorno por consumo de sustancias" in result.output
     hard = ("La neuroadaptación farmacodinámica consecuente a la exposición prolongada "
-            "compromete significativamente la autorregulación prefrontal interindividual. ") * 15
-    project.replace(path, "## Puntos clave", hard + "\n\n## Puntos clave")
+            "compromete significativamente la autorregulación prefrontal interindividual. ") * 60
+    project.replace(path, "# Lectura\n", "# Lectura\n\n" + hard + "\n\n")
     result = _run("lint", "-f", project.config, project.root / path)
     assert "Fernández-Huerta" in result.output and "the limit is Fernández-Huerta 65" in \
         result.output
@@ -117,7 +118,7 @@ def test_spanish_lint_and_readability_gates_fail(project):
 def test_a_program_can_add_a_language(project):
     project.write("languages.yml", "fr:\n  name: Français\n  parts: [Lecture, Fiche, Guide]\n"
                   "  key_points: Points clés\n  steps: Étapes\n"
-                  "  avoid:\n    - {pattern: toxicomanes?, use: personne qui consomme}\n")
+                  "  avoid:\n    - {pattern: \"toxicomanes?\", use: personne qui consomme}\n")
     module = project.read("modules/stages-of-change.md")
     module = module.replace("# Reading", "# Lecture").replace("# Worksheet", "# Fiche").replace(
         "# Facilitator guide", "# Guide").replace("## Key points", "## Points clés").replace(

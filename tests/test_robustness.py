@@ -157,8 +157,9 @@ def test_serve_survives_a_broken_module_and_recovers(project):
         project.write("modules/coping-with-cravings.md", good.replace("duration: 90",
                                                                       "duration: ninety"))
         time.sleep(4)
+        # MkDocs holds page requests until a build succeeds ("the server will appear stuck");
+        # what matters is that it keeps running and recovers.
         assert server.poll() is None, "the server stopped"
-        assert _wait_for(url, "Coping with Cravings", seconds=10)  # the last good site
         project.write("modules/coping-with-cravings.md",
                       good.replace("# Reading\n", "# Reading\n\n@fixed-again@\n"))
         assert _wait_for(url, "@fixed-again@"), "did not recover after the fix"

@@ -13,7 +13,7 @@ from .building import build_site, load_mkdocs_config
 from .checks import (Limits, Readability, check_content, module_findings, module_readability,
                      reading_levels)
 from .errors import CourseError, Problem
-from .languages import LANGUAGES, localized
+from .languages import localized
 from .handouts import PrintSettings, form_font, plan_print_jobs, render_module_handout
 from .loading import load_course, load_module
 from .programs import (PROGRAM_ENV, list_programs, load_program, program_file,

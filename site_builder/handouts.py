@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import markdown
 
@@ -240,16 +240,6 @@ def build_print_materials(
     report = render_pdfs(jobs, site_dir, cache_dir, workers=workers)
     log.info("PDFs: %d rendered, %d from cache.", len(report.rendered), len(report.cached))
     return report
-
-
-def describe_sizes(report: PrintReport) -> dict[str, Any]:
-    """Return size statistics per kind of PDF (for the benchmark and the closing report)."""
-    by_kind: dict[str, list[int]] = {}
-    for path, size in report.sizes.items():
-        kind = Path(path).name.split("-")[0] if "/session-" in path else Path(path).stem
-        by_kind.setdefault(kind, []).append(size)
-    return {k: {"count": len(v), "median": sorted(v)[len(v) // 2], "max": max(v)}
-            for k, v in by_kind.items()}
 
 
 def render_module_handout(course: Course, module_id: str, templates_dir: Path, out: Path,

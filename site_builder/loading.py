@@ -139,15 +139,6 @@ def _load_crisis(path: Path, root: Path) -> CrisisFile:
     return validate(CrisisFile, data, lines, name)
 
 
-def load_modules(modules_dir: Path, root: Path) -> dict[str, Module]:
-    """Load every `*.md` file in the folder; raise CourseError listing every bad module."""
-    problems: list[Problem] = []
-    modules, _ = _load_modules(modules_dir, root, problems)
-    if problems:
-        raise CourseError(problems)
-    return modules
-
-
 def _load_modules(modules_dir: Path, root: Path, problems: list[Problem]):
     """Return (the modules that loaded, the file stems that failed), adding to `problems`."""
     if not modules_dir.is_dir():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -83,3 +84,13 @@ def built_default(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> 
     project = copy_project(tmp_path_factory.mktemp("default-course"), pdf_cache)
     project.build()
     return project
+
+
+def site_digest(folder: Path) -> str:
+    """Return one hash of every file's path and bytes under `folder`."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(folder).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()

@@ -3,7 +3,6 @@ and leaves the previously built site untouched."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import re
 
@@ -12,14 +11,9 @@ from click.testing import CliRunner
 
 from site_builder.cli import main
 
+from .conftest import site_digest
 
-def _digest(folder) -> str:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(folder).as_posix().encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
+
 
 
 def _break(project, case):
@@ -242,7 +236,7 @@ def test_bad_input_is_reported_and_site_kept(prebuilt, tmp_path, name):
     shutil.copytree(prebuilt.root, tmp_path / "p")
     project = Project(tmp_path / "p")
     case, expected = CASES[name]
-    before = _digest(project.site)
+    before = site_digest(project.site)
     _break(project, _case_input(project, name, case))
     result = CliRunner().invoke(main, ["build", "-f", str(project.config)])
     output = result.output
@@ -252,7 +246,7 @@ def test_bad_input_is_reported_and_site_kept(prebuilt, tmp_path, name):
     for part in expected:
         part = _expected(project, case, part)
         assert part in output, f"{part!r} not in:\n{output}"
-    assert _digest(project.site) == before
+    assert site_digest(project.site) == before
     assert not list(project.root.glob(".site-*")), "staging folder left behind"
     check = CliRunner().invoke(main, ["check", "-f", str(project.config)])
     assert check.exit_code != 0 and "Traceback" not in check.output

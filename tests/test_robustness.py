@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -18,7 +17,7 @@ from hypothesis import strategies as st
 from site_builder.errors import CourseError
 from site_builder.loading import load_course, load_module
 
-from .conftest import REPO
+from .conftest import REPO, site_digest
 from .test_serve import _free_port, _wait_for
 
 # --- Property tests ---------------------------------------------------------------------------
@@ -81,17 +80,11 @@ def test_any_front_matter_loads_or_gives_our_error(tmp_path_factory, meta, body)
 # --- Atomic output ----------------------------------------------------------------------------
 
 
-def _digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
-    return h.hexdigest()
 
 
 def test_killed_build_leaves_previous_site_whole(project, tmp_path):
     project.build()
-    before = _digest(project.site)
+    before = site_digest(project.site)
     cold_cache = tmp_path / "cold-cache"   # so the next build has PDFs to render
     text = project.read("mkdocs.yml")
     project.write("mkdocs.yml", text.replace(text.split("cache_dir: ")[1].split()[0],
@@ -111,7 +104,7 @@ def test_killed_build_leaves_previous_site_whole(project, tmp_path):
     build.wait(timeout=60)
     build.stdout.close()
     assert build.returncode == -signal.SIGKILL, "".join(output)
-    assert _digest(project.site) == before
+    assert site_digest(project.site) == before
     assert "- New." not in (project.site / "week-05/session-1/index.html").read_text()
     # The next build cleans up after the killed one and succeeds.
     project.build()

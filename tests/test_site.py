@@ -5,10 +5,6 @@ from __future__ import annotations
 import html as html_module
 import re
 
-from site_builder.loading import load_module
-
-from .conftest import REPO
-
 
 def _nav_titles(html: str) -> list[str]:
     """Return the titles of the primary nav links, in order."""

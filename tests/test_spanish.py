@@ -4,7 +4,6 @@ language switch both ways, Spanish crisis lines, handouts and gates, fallback an
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from click.testing import CliRunner
 from pypdf import PdfReader

@@ -89,8 +89,55 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", words).strip()
 
 
+_MEASURED: dict[str, Readability] = {}  # by a hash of (name, language, text): textstat is slow
+_MEASURED_NEW = False
+
+
+def load_measurements(path: Path) -> None:
+    """Remember the reading levels measured by earlier builds (kept in the cache folder)."""
+    import dataclasses
+    import json
+
+    if _MEASURED or not path.is_file():
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        fields = {f.name for f in dataclasses.fields(Readability)}
+        _MEASURED.update({key: Readability(**{k: v for k, v in value.items() if k in fields})
+                          for key, value in data.items()})
+    except (ValueError, TypeError, AttributeError):
+        _MEASURED.clear()  # an old or damaged cache is measured again
+
+
+def save_measurements(path: Path) -> None:
+    """Keep the reading levels measured so far for the next build."""
+    import dataclasses
+    import json
+
+    global _MEASURED_NEW
+    if not _MEASURED_NEW:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_text(json.dumps({k: dataclasses.asdict(v) for k, v in _MEASURED.items()}),
+                       encoding="utf-8")
+    partial.replace(path)
+    _MEASURED_NEW = False
+
+
 def readability(name: str, text: str, language: str = "en") -> Readability:
-    """Return the reading level of the text in its language (textstat)."""
+    """Return the reading level of the text in its language (textstat), measured once."""
+    import hashlib
+
+    global _MEASURED_NEW
+    key = hashlib.sha256(f"{name}\0{language}\0{text}".encode()).hexdigest()[:24]
+    if key not in _MEASURED:
+        _MEASURED[key] = _measure(name, text, language)
+        _MEASURED_NEW = True
+    return _MEASURED[key]
+
+
+def _measure(name: str, text: str, language: str) -> Readability:
     import textstat
 
     from .languages import LANGUAGES

@@ -5,20 +5,27 @@ print templates, in parallel, and cached by a hash of everything that goes into 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import io
 import logging
 import os
 import shutil
+import itertools
+import re
 import subprocess
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import markdown
 
+from . import books
+from .books import BOOK_LINK
 from .errors import CourseError, Problem
-from .paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
+from .paths import BOOKS, COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
 from .rendering import make_environment, render_template
 from .worksheet import WorksheetExtension
 
@@ -64,40 +71,66 @@ def module_html(markdown_text: str, *, prefix: str = "") -> str:
     return md.convert(markdown_text)
 
 
+class PrintPlan:
+    """The print templates of one course: the complete HTML of each of its PDFs."""
+
+    def __init__(self, course: Course, templates_dir: Path, settings: PrintSettings, *,
+                 form_font: Path) -> None:
+        self.course = course
+        self.env = make_environment(templates_dir, course)
+        self.env.filters["html"] = module_html
+        css = render_template(self.env, "print/print.css.j2", {
+            "settings": settings, "course": course, "form_font": form_font.as_uri()})
+        logo = None
+        if course.curriculum.logo and course.program_dir is not None:
+            logo = (course.program_dir.parent / course.curriculum.logo).resolve().as_uri()
+        self.base = {"course": course, "program": course.curriculum, "settings": settings,
+                     "css": css, "first_sessions": _first_sessions(course), "logo": logo,
+                     "multi_track": len(course.group_tracks) > 1}
+
+    def job(self, session: Session, kind: str) -> PrintJob:
+        """Return the job of one of a session's PDFs ('handout', 'guide', 'sign-in')."""
+        template = SESSION_PDFS[kind][0]
+        html = render_template(self.env, f"print/{template}",
+                               {**self.base, "session": session, "module": session.module})
+        return PrintJob(session_pdf(session, kind), kind, html)
+
+    def session_jobs(self) -> list[PrintJob]:
+        """Every PDF but the books, client handouts first (they are wanted first)."""
+        jobs = [self.job(s, kind) for kind in SESSION_PDFS for s in self.course.sessions]
+        jobs += [PrintJob(course_pdf(kind), kind, render_template(self.env, f"print/{template}",
+                                                                   self.base))
+                 for kind, (template, _) in COURSE_PDFS.items() if kind not in BOOKS]
+        return jobs
+
+    def book_parts(self, kind: str) -> list[tuple[str, str]]:
+        """Return (session PDF path, bookmark title) for each part of a book, in order."""
+        part_kind = BOOKS[kind]
+        return [(session_pdf(s, part_kind), f"{s.code} · {s.module.meta.title}")
+                for s in self.base["first_sessions"]]
+
+    def book_front(self, kind: str, first_pages: list[int], total: int) -> PrintJob:
+        """The cover and contents of a book whose parts start on `first_pages` of `total`."""
+        template = COURSE_PDFS[kind][0]
+        book = {"first_pages": first_pages, "total": total, "link": BOOK_LINK}
+        return PrintJob(course_pdf(kind), kind,
+                        render_template(self.env, f"print/{template}", {**self.base, "book": book}))
+
+    def book_numbers(self, kind: str, total: int) -> PrintJob:
+        """A PDF of `total` blank pages with only the book's "page N of M" in the top margin."""
+        html = render_template(self.env, "print/book-numbers.html.j2",
+                               {**self.base, "kind": kind, "total": total})
+        return PrintJob(course_pdf(kind), f"{kind}-numbers", html)
+
+
 def plan_print_jobs(
     course: Course, templates_dir: Path, settings: PrintSettings, *, form_font: Path
 ) -> list[PrintJob]:
-    """Return every PDF job of the course, each with its complete HTML."""
-    env, base = _print_context(course, templates_dir, settings, form_font)
-    jobs = [PrintJob(course_pdf(kind), kind, render_template(env, f"print/{template}", base))
-            for kind, (template, _) in COURSE_PDFS.items()]
-    for session in course.sessions:
-        ctx = {**base, "session": session, "module": session.module}
-        jobs += [PrintJob(session_pdf(session, kind), kind,
-                          render_template(env, f"print/{template}", ctx))
-                 for kind, (template, _) in SESSION_PDFS.items()]
+    """Return every PDF job but the books (checks use it to render every print template once)."""
+    plan = PrintPlan(course, templates_dir, settings, form_font=form_font)
+    jobs = plan.session_jobs()
+    jobs += [plan.book_front(kind, [1] * len(plan.book_parts(kind)), 1) for kind in BOOKS]
     return jobs
-
-
-def _print_context(course, templates_dir, settings, form_font):
-    env = make_environment(templates_dir, course)
-    env.filters["html"] = module_html
-    css = render_template(env, "print/print.css.j2", {
-        "settings": settings, "course": course, "form_font": form_font.as_uri()})
-    logo = None
-    if course.curriculum.logo and course.program_dir is not None:
-        logo = (course.program_dir.parent / course.curriculum.logo).resolve().as_uri()
-    return env, {"course": course, "program": course.curriculum, "settings": settings,
-                 "css": css, "first_sessions": _first_sessions(course), "logo": logo,
-                 "multi_track": len(course.group_tracks) > 1}
-
-
-def _session_job(course, templates_dir, settings, session, kind, *, form_font) -> PrintJob:
-    env, base = _print_context(course, templates_dir, settings, form_font)
-    template = SESSION_PDFS[kind][0]
-    html = render_template(env, f"print/{template}",
-                           {**base, "session": session, "module": session.module})
-    return PrintJob(session_pdf(session, kind), kind, html)
 
 
 def _first_sessions(course: Course) -> list[Session]:
@@ -111,38 +144,96 @@ def _first_sessions(course: Course) -> list[Session]:
     return firsts
 
 
-def render_pdfs(
-    jobs: list[PrintJob], site_dir: Path, cache_dir: Path, *, workers: int | None = None
-) -> PrintReport:
-    """Write every job's PDF under `site_dir`, rendering in parallel only those not in the cache."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    report = PrintReport()
-    todo: dict[str, list[PrintJob]] = {}
-    for job in jobs:
-        key = _cache_key(job)
-        if (cache_dir / f"{key}.pdf").exists():
-            report.cached.append(job.path)
-        else:
-            todo.setdefault(key, []).append(job)
-    if todo:
-        _render_missing(todo, cache_dir, workers or os.cpu_count() or 1, report)
-    for job in jobs:
-        target = site_dir / job.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache_dir / f"{_cache_key(job)}.pdf", target)
-        report.sizes[job.path] = target.stat().st_size
-    return report
+class PdfCache:
+    """Rendered PDFs kept by a hash of everything that goes into them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def key(self, job: PrintJob) -> str:
+        import weasyprint
+
+        digest = hashlib.sha256()
+        digest.update(weasyprint.__version__.encode())
+        digest.update(job.html.encode())
+        for uri in sorted(set(re.findall(r"file://[^\"')\s]+", job.html))):
+            path = Path(uri.removeprefix("file://"))
+            digest.update(path.read_bytes() if path.is_file() else b"missing")
+        return digest.hexdigest()[:32]
+
+    def file(self, key: str) -> Path:
+        return self.folder / f"{key}.pdf"
+
+    def put(self, key: str, pdf: bytes) -> Path:
+        partial = self.folder / f"{key}.pdf.part"
+        partial.write_bytes(pdf)
+        partial.replace(self.file(key))
+        return self.file(key)
 
 
-def _render_missing(todo: dict[str, list[PrintJob]], cache_dir: Path, workers: int,
-                    report: PrintReport) -> None:
-    total = len(todo)
-    log.info("Rendering %d PDF%s on %d core%s.", total, "s" * (total != 1), workers,
-             "s" * (workers != 1))
-    problems: list[Problem] = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+_SHARED: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+class _Cancelled(Exception):
+    """A newer build replaced the one this print run was for."""
+
+
+class Renderer:
+    """Renders print jobs in worker processes, each PDF once; the cache keeps them."""
+
+    def __init__(self, cache: PdfCache, workers: int | None = None) -> None:
+        self.cache = cache
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.report = PrintReport()
+        self.cancelled = False
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None and self._pool is not _SHARED.get(self.workers):
+            self._pool.shutdown(cancel_futures=True)
+
+    def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
+        """The worker processes: one shared pool per process (warm workers for every build)."""
+        if self._pool is None:
+            with _SHARED_LOCK:
+                if self.workers not in _SHARED:
+                    _SHARED[self.workers] = concurrent.futures.ProcessPoolExecutor(
+                        max_workers=self.workers)
+                self._pool = _SHARED[self.workers]
+        return self._pool
+
+    def render(self, jobs: list[PrintJob], *, count: bool = True) -> list[Path]:
+        """Render the jobs not in the cache; return each job's cached PDF, in order."""
+        keys = [self.cache.key(job) for job in jobs]
+        todo: dict[str, list[PrintJob]] = {}
+        for job, key in zip(jobs, keys):
+            if self.cache.file(key).exists():
+                if count:
+                    self.report.cached.append(job.path)
+            else:
+                todo.setdefault(key, []).append(job)
+        if todo:
+            self._render_missing(todo, count)
+        return [self.cache.file(key) for key in keys]
+
+    def _render_missing(self, todo: dict[str, list[PrintJob]], count: bool) -> None:
+        pool = self._executor()
+        total = len(todo)
+        if total > 1:
+            log.info("Rendering %d PDF%s on %d core%s.", total, "s" * (total != 1),
+                     self.workers, "s" * (self.workers != 1))
+        problems: list[Problem] = []
         futures = {pool.submit(_render_pdf, jobs[0].html): key for key, jobs in todo.items()}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            if self.cancelled:
+                for other in futures:
+                    other.cancel()
+                raise _Cancelled
             key = futures[future]
             pdf, error = future.result()
             if error:
@@ -150,14 +241,166 @@ def _render_missing(todo: dict[str, list[PrintJob]], cache_dir: Path, workers: i
                                         fix="use only local images and styles (no http:// or "
                                         "https:// addresses) in modules and print templates."))
                 continue
-            partial = cache_dir / f"{key}.pdf.part"
-            partial.write_bytes(pdf)
-            partial.replace(cache_dir / f"{key}.pdf")
-            report.rendered += [job.path for job in todo[key]]
-            if done % 10 == 0 or done == total:
+            self.cache.put(key, pdf)
+            if count:
+                self.report.rendered += [job.path for job in todo[key]]
+            if total >= 10 and (done % 20 == 0 or done == total):
                 log.info("PDFs: %d of %d rendered.", done, total)
-    if problems:
-        raise CourseError(problems)
+        if problems:
+            raise CourseError(problems)
+
+    def book(self, plan: PrintPlan, kind: str, parts: dict[str, Path]) -> Path:
+        """Assemble a book from its parts' PDFs (rendering only its front and page numbers)."""
+        titles = plan.book_parts(kind)
+        pdfs = [parts[path].read_bytes() for path, _ in titles]
+        counts = [books.page_count(pdf) for pdf in pdfs]
+        front_pages = 1
+        for _ in range(4):  # the contents may need more pages than guessed; try again
+            starts = list(itertools.accumulate([front_pages + 1] + counts[:-1]))
+            total = front_pages + sum(counts)
+            front_job = plan.book_front(kind, starts, total)
+            numbers_job = plan.book_numbers(kind, total)
+            front, numbers = self.render([front_job, numbers_job], count=False)
+            actual = books.page_count(front.read_bytes())
+            if actual == front_pages:
+                break
+            front_pages = actual
+        digest = hashlib.sha256(b"book-1")
+        digest.update(f"{front.name}{numbers.name}".encode())
+        for path, title in titles:
+            digest.update(f"{parts[path].name}{title}".encode())
+        key = digest.hexdigest()[:32]
+        if self.cache.file(key).exists():
+            self.report.cached.append(front_job.path)
+            return self.cache.file(key)
+        pdf = books.assemble(front.read_bytes(),
+                             [books.Part(data, title) for data, (_, title) in zip(pdfs, titles)],
+                             numbers.read_bytes(), title=_pdf_title(front))
+        self.report.rendered.append(front_job.path)
+        return self.cache.put(key, pdf)
+
+
+def _pdf_title(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return str(PdfReader(path).metadata.get("/Title", "")) if path.exists() else ""
+
+
+def make_print_materials(plan: PrintPlan, renderer: Renderer,
+                         ready: Callable[[str, Path], None] | None = None) -> dict[str, Path]:
+    """Render every PDF of the course (session PDFs first, books last); return {path: PDF}.
+
+    `ready(path, pdf)` is called as each group is done, so a server can publish them early."""
+    jobs = plan.session_jobs()
+    files = dict(zip((job.path for job in jobs), renderer.render(jobs)))
+    if ready:
+        for path, pdf in files.items():
+            ready(path, pdf)
+    for kind in BOOKS:
+        if renderer.cancelled:
+            raise _Cancelled
+        files[course_pdf(kind)] = renderer.book(plan, kind, files)
+        if ready:
+            ready(course_pdf(kind), files[course_pdf(kind)])
+    return files
+
+
+class PrintRun:
+    """The print materials of one build, made in a background thread while MkDocs builds the
+    pages. `wait` publishes them all into the site; under `serve`, `publish_as_ready` puts the
+    previous versions in place at once and each new PDF as soon as it is rendered."""
+
+    def __init__(self, plan: PrintPlan, cache: PdfCache, workers: int | None = None, *,
+                 remember: dict[str, Path] | None = None) -> None:
+        self.plan = plan
+        self.remember = remember if remember is not None else {}
+        self.renderer = Renderer(cache, workers)
+        self.files: dict[str, Path] = {}
+        self.error: CourseError | None = None
+        self._site_dir: Path | None = None
+        self._stale: set[str] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="print-run", daemon=True)
+
+    def start(self) -> PrintRun:
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self.renderer.cancelled = True
+
+    def _run(self) -> None:
+        try:
+            make_print_materials(self.plan, self.renderer, ready=self._ready)
+        except _Cancelled:
+            pass
+        except CourseError as e:
+            self.error = e
+        except Exception as e:  # noqa: BLE001 (a worker crash: reported, never a traceback)
+            self.error = CourseError(Problem("(PDFs)", f"the PDFs could not be made: "
+                                             f"{type(e).__name__}: {e}"))
+
+    def _ready(self, path: str, pdf: Path) -> None:
+        with self._lock:
+            self.files[path] = pdf
+            self.remember[path] = pdf
+            if self._site_dir is not None:
+                publish({path: pdf}, self._site_dir)
+                if path in self._stale:
+                    self._stale.discard(path)
+                    log.info("PDF updated: %s", path)
+
+    def wait(self, site_dir: Path) -> PrintReport:
+        """Wait for every PDF; copy them into `site_dir`; raise CourseError if one failed."""
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        publish(self.files, site_dir, self.renderer.report)
+        report = self.renderer.report
+        log.info("PDFs: %d rendered, %d from cache.", len(report.rendered), len(report.cached))
+        return report
+
+    def publish_as_ready(self, site_dir: Path, previous: dict[str, Path]) -> None:
+        """Serve: publish what is ready, the previous version of the rest, and the rest later."""
+        with self._lock:
+            self._site_dir = site_dir
+            publish(self.files, site_dir)
+            stale = {path: pdf for path, pdf in previous.items()
+                     if path not in self.files and pdf.exists()}
+            publish(stale, site_dir)
+            self._stale = set(stale)
+        if self._stale:
+            log.info("%d PDF%s still being rendered; the previous version%s served until "
+                     "then: %s", len(stale), "s are" if len(stale) != 1 else " is",
+                     "s are" if len(stale) != 1 else " is", ", ".join(sorted(stale)[:5]) +
+                     (" ..." if len(stale) > 5 else ""))
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+
+_COLLECTED: list[tuple[PrintRun, Path]] | None = None
+
+
+@contextlib.contextmanager
+def collected_print_runs() -> Iterator[list[tuple[PrintRun, Path]]]:
+    """Within this block, builds hand their print runs over instead of waiting for them, so the
+    caller can build the next language while the PDFs render, and wait for all at the end."""
+    global _COLLECTED
+    outer, _COLLECTED = _COLLECTED, []
+    try:
+        yield _COLLECTED
+    finally:
+        _COLLECTED = outer
+
+
+def hand_over(run: PrintRun, site_dir: Path) -> bool:
+    """Give the run to the caller collecting print runs; return False if nobody collects."""
+    if _COLLECTED is None:
+        return False
+    _COLLECTED.append((run, site_dir))
+    return True
 
 
 def _render_pdf(html: str) -> tuple[bytes, str | None]:
@@ -174,24 +417,6 @@ def _render_pdf(html: str) -> tuple[bytes, str | None]:
     except Exception as e:  # noqa: BLE001 (reported to the author with the PDF's name)
         return b"", f"the PDF could not be rendered: {type(e).__name__}: {e}"
     return pdf, None
-
-
-def _cache_key(job: PrintJob) -> str:
-    import weasyprint
-
-    digest = hashlib.sha256()
-    digest.update(weasyprint.__version__.encode())
-    digest.update(job.html.encode())
-    for uri in _file_uris(job.html):
-        path = Path(uri.removeprefix("file://"))
-        digest.update(path.read_bytes() if path.is_file() else b"missing")
-    return digest.hexdigest()[:32]
-
-
-def _file_uris(html: str) -> list[str]:
-    import re
-
-    return sorted(set(re.findall(r"file://[^\"')\s]+", html)))
 
 
 def form_font(cache_dir: Path) -> Path:
@@ -236,10 +461,18 @@ def build_print_materials(
     settings: PrintSettings, *, workers: int | None = None,
 ) -> PrintReport:
     """Make every PDF of the course under `site_dir`; return what was rendered and cached."""
-    jobs = plan_print_jobs(course, templates_dir, settings, form_font=form_font(cache_dir))
-    report = render_pdfs(jobs, site_dir, cache_dir, workers=workers)
-    log.info("PDFs: %d rendered, %d from cache.", len(report.rendered), len(report.cached))
-    return report
+    plan = PrintPlan(course, templates_dir, settings, form_font=form_font(cache_dir))
+    return PrintRun(plan, PdfCache(cache_dir), workers).start().wait(site_dir)
+
+
+def publish(files: dict[str, Path], site_dir: Path, report: PrintReport | None = None) -> None:
+    """Copy rendered PDFs from the cache to their place in the site."""
+    for path, pdf in files.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, target)
+        if report is not None:
+            report.sizes[path] = target.stat().st_size
 
 
 def render_module_handout(course: Course, module_id: str, templates_dir: Path, out: Path,
@@ -257,10 +490,10 @@ def render_module_handout(course: Course, module_id: str, templates_dir: Path, o
                    Session(1, 1, 1, first_day, module))
     settings = PrintSettings(paper=course.curriculum.paper,
                              large_print=course.curriculum.large_print)
-    job = _session_job(course, templates_dir, settings, session, "handout",
-                       form_font=form_font(cache_dir))
-    staging = cache_dir / "preview"
-    render_pdfs([job], staging, cache_dir, workers=1)
+    plan = PrintPlan(course, templates_dir, settings, form_font=form_font(cache_dir))
+    job = plan.job(session, "handout")
+    with Renderer(PdfCache(cache_dir), workers=1) as renderer:
+        pdf = renderer.render([job])[job.path]
     out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(staging / job.path, out)
+    shutil.copyfile(pdf, out)
     return out

@@ -15,6 +15,9 @@ COURSE_PDFS = {
     "certificate": ("certificate.html.j2", "Certificate of completion"),
 }
 
+# The books and the session PDF each of their parts is.
+BOOKS = {"workbook": "handout", "binder": "guide"}
+
 SESSION_PDFS = {
     "handout": ("handout.html.j2", "Client handout"),
     "guide": ("guide.html.j2", "Facilitator guide"),

@@ -17,10 +17,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .checks import Limits, check_content, reading_levels
+from .checks import (Limits, check_content, load_measurements, reading_levels,
+                     save_measurements)
 from .errors import CourseError, Problem
 from .scheduling import short_weeks
-from .handouts import PrintSettings, build_print_materials
+from .handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font, hand_over
 from .paths import all_pdf_paths
 from .languages import LANGUAGES, localized
 from .loading import load_course
@@ -34,6 +35,21 @@ if TYPE_CHECKING:
     from .course import Course
 
 log = get_plugin_logger(__name__)
+
+_SERVING = False  # set by on_startup under `mkdocs serve`; each rebuild makes a new plugin
+_LAST_PDFS: dict[str, Path] = {}  # under serve: the newest PDF of each path, served until replaced
+_CURRENT_RUN: list[PrintRun] = []
+
+
+class _PdfPlaceholder(File):
+    """A PDF that the print run writes: known to MkDocs (so links to it are checked), never
+    written by MkDocs itself."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    def is_modified(self) -> bool:
+        return False
 
 
 class CoursePluginConfig(base.Config):
@@ -64,6 +80,10 @@ class CoursePluginConfig(base.Config):
 class CoursePlugin(BasePlugin[CoursePluginConfig]):
     """Generate the course pages in memory from the curriculum and modules."""
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        global _SERVING
+        _SERVING = command == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.course: Course | None = None
         self.error: CourseError | None = None
@@ -73,10 +93,15 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             self.course = load_course(Path(self.config.curriculum), Path(self.config.modules_dir),
                                       localized(Path(self.config.crisis_lines), language),
                                       root=root, language=language)
+            measurements = root / self.config.cache_dir / "reading-levels.json"
+            load_measurements(measurements)
             check_content(self.course, root=root, limits=self._limits())
             self.pages = render_pages(self.course, Path(self.config.templates_dir),
                                       facilitator_pages=self.config.facilitator_pages,
-                                      extra={"reading_levels": reading_levels(self.course)})
+                                      extra={"reading_levels": reading_levels(self.course),
+                                             "pdfs": self.config.pdfs})
+            save_measurements(measurements)
+            self.print_run = self._start_print_run(root) if self.config.pdfs else None
         except CourseError as e:
             self.error = e
             raise PluginError(str(e)) from None
@@ -91,6 +116,18 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
                  len(self.course.sessions), self.course.curriculum.weeks)
         return config
+
+    def _start_print_run(self, root: Path) -> PrintRun:
+        """Start rendering the PDFs now, in worker processes, while MkDocs builds the pages."""
+        curriculum = self.course.curriculum
+        settings = PrintSettings(paper=curriculum.paper, large_print=curriculum.large_print)
+        cache = root / self.config.cache_dir / "pdf"
+        plan = PrintPlan(self.course, Path(self.config.templates_dir), settings,
+                         form_font=form_font(cache))
+        for older in _CURRENT_RUN if _SERVING else ():  # a newer edit replaces it
+            older.cancel()
+        _CURRENT_RUN[:] = [PrintRun(plan, PdfCache(cache), remember=_LAST_PDFS).start()]
+        return _CURRENT_RUN[0]
 
     def _limits(self) -> Limits:
         return Limits(max_grade=self.config.max_grade, max_smog=self.config.max_smog,
@@ -148,20 +185,23 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             files.append(File.generated(config, path, content=markdown))
         for path, data in self.assets.items():
             files.append(File.generated(config, path, content=data))
-        # Placeholders, so MkDocs validates links to PDFs; on_post_build writes the real files.
-        for path in all_pdf_paths(self.course):
-            files.append(File.generated(config, path, content=b""))
+        if self.config.pdfs:  # so MkDocs checks the links to PDFs; the print run writes them
+            for path in all_pdf_paths(self.course):
+                files.append(_PdfPlaceholder.generated(config, path, content=b""))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.pdfs:
+        run, site_dir = self.print_run, Path(config.site_dir)
+        if run is None:
             return
-        curriculum = self.course.curriculum
-        settings = PrintSettings(paper=curriculum.paper, large_print=curriculum.large_print)
-        cache = Path(config.config_file_path).parent / self.config.cache_dir / "pdf"
+        if _SERVING:  # pages first; each PDF as soon as it is ready, the old one until then
+            previous = dict(_LAST_PDFS)
+            run.publish_as_ready(site_dir, previous)
+            return
+        if hand_over(run, site_dir):  # site-builder build waits for every language's PDFs
+            return
         try:
-            build_print_materials(self.course, Path(self.config.templates_dir),
-                                  Path(config.site_dir), cache, settings)
+            run.wait(site_dir)
         except CourseError as e:
             self.error = e
             raise PluginError(str(e)) from None

@@ -89,7 +89,7 @@ def render_pages(
     context = {"course": course, "program": course.curriculum, "facilitator_pages":
                facilitator_pages, "page_of": _page_links(course), "hours": course.hours(),
                "chart": hours_chart(course), "multi_track": len(course.group_tracks) > 1,
-               **(extra or {})}
+               "pdfs": True, **(extra or {})}
     jobs: list[tuple[str, str, dict[str, Any]]] = [
         ("index.md", "home.md.j2", {}), ("schedule.md", "schedule.md.j2", {})]
     jobs += [(week_page(w), "week.md.j2", {"week": w, "sessions": ss}) for w, ss in course.weeks]

@@ -78,6 +78,59 @@ def project(tmp_path: Path, pdf_cache: Path) -> Project:
     return copy_project(tmp_path, pdf_cache)
 
 
+SMALL_MODULES = ("orientation-and-levels-of-care", "stages-of-change", "coping-with-cravings",
+                 "refusal-skills", "anger-cues-and-meter", "relapse-warning-signs")
+
+SMALL_PROGRAM = """\
+# A small program for behaviour tests: two weeks, six sessions, English and Spanish.
+program: Small Test IOP
+weeks: 2
+min_weeks: 1
+language: en
+translations: [es]
+hours:
+  minimum: 3
+  on_shortfall: warn
+tracks:
+  - id: session
+    name: Skills group
+    days: [Monday, Wednesday, Friday]
+    session_minutes: 90
+    modules:
+      - orientation-and-levels-of-care
+      - stages-of-change
+      - coping-with-cravings
+      - refusal-skills
+      - anger-cues-and-meter
+      - relapse-warning-signs
+"""
+
+
+def small_project(root: Path, cache: Path) -> Project:
+    """A copy of the project whose default program is SMALL_PROGRAM, with only its modules."""
+    project = copy_project(root, cache)
+    keep = {f"{m}{suffix}" for m in SMALL_MODULES for suffix in (".md", ".es.md")}
+    for path in (root / "modules").glob("*.md"):
+        if path.name not in keep:
+            path.unlink()
+    project.write("curriculum/default.yml", SMALL_PROGRAM)
+    return project
+
+
+@pytest.fixture
+def small(tmp_path: Path, pdf_cache: Path) -> Project:
+    """A small two-language project (6 sessions) to change and build in a test."""
+    return small_project(tmp_path, pdf_cache)
+
+
+@pytest.fixture(scope="session")
+def built_small(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Project:
+    """The small project built once per test run (read-only for tests: copy it to change it)."""
+    project = small_project(tmp_path_factory.mktemp("small-course"), pdf_cache)
+    project.build()
+    return project
+
+
 @pytest.fixture(scope="session")
 def built_default(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Project:
     """The default course built once per test run (read-only for tests)."""

@@ -81,6 +81,8 @@ class Course:
     program_dir: Path | None = None
     language: str = "en"
     untranslated: list[str] = field(default_factory=list)
+    root: Path | None = None
+    """The project folder (where mkdocs.yml is): file names in messages are relative to it."""
 
     @property
     def weeks(self) -> list[tuple[int, list[Session]]]:

@@ -1,11 +1,10 @@
-"""What changes with the language of a build: module part headings, the readability measure,
-the person-first term list, interface words and dates. Languages come from
-`site_builder/data/languages.yml`, plus a project's own `languages.yml`."""
+"""What changes with the language of a module: its part headings, the readability measure and
+the person-first term list. Languages come from `site_builder/data/languages.yml`, plus a
+project's own `languages.yml`. Interface words live in the message catalogs (`i18n.py`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -23,12 +22,7 @@ class Language:
     key_points: str
     steps: str
     readability: str = "none"  # "grade" (FK + SMOG), "ease" (Fernández-Huerta) or "none"
-    words: dict[str, str] = field(default_factory=dict)
-    days: dict[str, str] = field(default_factory=dict)
     avoid: tuple[dict[str, str], ...] = ()
-
-    def word(self, key: str) -> str:
-        return self.words.get(key) or LANGUAGES["en"].words[key]
 
 
 def _read(path: Path) -> dict[str, Language]:
@@ -36,6 +30,10 @@ def _read(path: Path) -> dict[str, Language]:
     found = {}
     for code, entry in data.items():
         entry = dict(entry)
+        for old in ("words", "days"):
+            if old in entry:
+                raise ValueError(f"'{code}: {old}:' is no longer used: interface words and day "
+                               f"names come from the message catalog templates/locales/{code}.po")
         entry["parts"] = tuple(entry["parts"])
         entry["avoid"] = tuple(entry.get("avoid", ()))
         entry["key_points"] = entry["key_points"].lower()
@@ -57,7 +55,7 @@ def register_project_languages(root: Path) -> None:
 
     try:
         LANGUAGES.update(_read(path))
-    except (yaml.YAMLError, KeyError, TypeError) as e:
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise CourseError(Problem("languages.yml", f"a language entry cannot be read ({e}).",
                                   fix="give each language: name, parts (3 headings), "
                                   "key_points, steps; see 'Adding a language' in the README."))
@@ -68,31 +66,6 @@ def language_of_file(stem: str) -> str:
     """Return the language of a module file from its name: 'x.es.md' is Spanish, 'x.md' English."""
     _, _, suffix = stem.rpartition(".")
     return suffix if "." in stem and suffix in LANGUAGES else "en"
-
-
-def long_date(day: dt.date | None, language: str) -> str:
-    """Return a date written out in the language ('Monday, January 4, 2027')."""
-    return _format(day, language, "{:%A, %B} {d.day}, {d.year}", "full")
-
-
-def short_date(day: dt.date | None, language: str) -> str:
-    """Return a short date ('Jan 4')."""
-    return _format(day, language, "{:%b} {d.day}", "d MMM")
-
-
-def _format(day: dt.date | None, language: str, english: str, cldr: str) -> str:
-    if day is None:
-        return ""
-    if language == "en":
-        return english.format(day, d=day)
-    from babel.dates import format_date
-
-    return format_date(day, format=cldr, locale=language)
-
-
-def day_name(day: str, language: str) -> str:
-    """Return an English day name from the program file in the build's language."""
-    return LANGUAGES[language].days.get(day, day) if language in LANGUAGES else day
 
 
 def localized(path: Path, language: str) -> Path:

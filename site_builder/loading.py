@@ -64,7 +64,7 @@ def load_course(
     return Course(curriculum, modules, sessions, lines_all, files, meetings,
                   program_id=curriculum_file.stem, program_dir=program_dir, language=language,
                   untranslated=[m for m in untranslated if any(s.module.id == m
-                                                               for s in sessions)])
+                                                               for s in sessions)], root=root)
 
 
 def _translate(modules: dict[str, Module], language: str, root: Path,

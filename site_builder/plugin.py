@@ -25,7 +25,8 @@ from .handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font, h
 from .paths import all_pdf_paths
 from .languages import LANGUAGES, localized
 from .loading import load_course
-from .rendering import build_nav, render_pages
+from .i18n import install
+from .rendering import build_nav, course_messages, render_pages
 from .worksheet import WorksheetExtension
 
 if TYPE_CHECKING:
@@ -108,7 +109,8 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         self._check_hours()
         self._brand(config)
         self._languages(config)
-        config.nav = build_nav(self.course, facilitator_pages=self.config.facilitator_pages)
+        config.nav = build_nav(self.course, Path(self.config.templates_dir),
+                               facilitator_pages=self.config.facilitator_pages)
         config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
         config.extra["program"] = self.course.curriculum.program
         config.site_name = self.course.curriculum.program
@@ -179,6 +181,11 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
                    f"{color}; --md-accent-fg-color: {color}; }}\n")
             self.assets["assets/stylesheets/program.css"] = css.encode()
             config.extra_css.append("assets/stylesheets/program.css")
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Give the theme templates (templates/theme/) the course's interface words."""
+        install(env, course_messages(Path(self.config.templates_dir), self.course))
+        return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():

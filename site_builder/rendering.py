@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from .errors import CourseError, Problem
-from .languages import LANGUAGES, day_name, long_date, short_date
+from .i18n import Messages, day_name, install, load_messages, long_date, number, short_date
 from .paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
 
 if TYPE_CHECKING:
@@ -21,30 +21,44 @@ if TYPE_CHECKING:
 FACILITATOR_DIR = "facilitator"
 
 
-def make_environment(templates_dir: Path, course: Course | None = None) -> jinja2.Environment:
-    """Return the Jinja environment for course templates: strict about undefined names.
-
-    A program's own `templates/` folder comes first, so its files replace the library's by name.
-    """
-    language = course.language if course is not None else "en"
+def template_roots(templates_dir: Path, course: Course | None = None) -> list[Path]:
+    """Return the template folders, first match wins: the program's own, then the library's."""
     roots = [templates_dir]
     if course is not None and course.program_dir and (course.program_dir / "templates").is_dir():
         roots.insert(0, course.program_dir / "templates")
-    # Each folder's language subfolder (templates/es/) comes before it.
-    paths = [p for root in roots for p in ([root / language] if language != "en" else []) + [root]
-             if p.is_dir()]
+    return roots
+
+
+def course_messages(templates_dir: Path, course: Course | None = None) -> Messages:
+    """Return the interface words of the course's language (see i18n.py)."""
+    language = course.language if course is not None else "en"
+    root = course.root if course is not None else None
+    return load_messages(language, template_roots(templates_dir, course), root)
+
+
+def make_environment(templates_dir: Path, course: Course | None = None) -> jinja2.Environment:
+    """Return the Jinja environment for course templates: strict about undefined names, with
+    the interface words of the course's language (`_`, `ngettext`, `{% trans %}`).
+
+    A program's own `templates/` folder comes first, so its files replace the library's by name
+    in every language.
+    """
+    language = course.language if course is not None else "en"
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths),
+        loader=jinja2.FileSystemLoader(template_roots(templates_dir, course)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.site_builder_root = course.root if course is not None else None  # for error messages
+    install(env, course_messages(templates_dir, course))
     env.filters["shift_headings"] = shift_headings
     env.filters["rel"] = _relative_link
     env.filters["longdate"] = lambda d: long_date(d, language)
     env.filters["shortdate"] = lambda d: short_date(d, language)
     env.filters["dayname"] = lambda day: day_name(day, language)
-    env.filters["hours"] = lambda h: f"{h:g}"
+    env.filters["hours"] = lambda h: number(h, language)
+    env.globals["language"] = language
     return env
 
 
@@ -110,19 +124,20 @@ def render_pages(
                               "path": your_path(course, track, week)}))
     pages = {path: _render(env, template, {**context, **ctx, "page": path})
              for path, template, ctx in jobs}
+    messages = course_messages(templates_dir, course)
     for session in course.sessions:  # a module without a translation stays in English
         if session.module.language != course.language:
             for path in (session_page(session), facilitator_page(session)):
                 if path in pages:
-                    pages[path] = _mark_untranslated(pages[path], course.language)
+                    pages[path] = _mark_untranslated(pages[path], messages)
     return pages
 
 
-def _mark_untranslated(markdown: str, language: str) -> str:
+def _mark_untranslated(markdown: str, messages: Messages) -> str:
     """Put a visible notice under the title and mark the English text as English."""
     head, sep, body = markdown.partition("\n# ")
     title, _, rest = body.partition("\n")
-    notice = LANGUAGES[language].word("untranslated")
+    notice = messages.gettext("This page is not translated yet. Here it is in English.")
     return (f"{head}{sep}{title}\n\n!!! note \"{notice}\"\n\n"
             f"<div lang=\"en\" markdown>\n{rest}\n</div>\n")
 
@@ -157,11 +172,13 @@ def your_path(course: Course, track: Track, start_week: int) -> list[Session]:
     return later + [s for s in sessions if s.week < start_week]
 
 
-def session_label(session: Session, multi_track: bool, language: str = "en") -> str:
+def session_label(session: Session, multi_track: bool, messages: Messages) -> str:
     """Return the nav title of a session."""
-    word = LANGUAGES[language].word("session")
-    prefix = session.track.name if multi_track and session.track else word
-    return f"{prefix} {session.index_in_week}: {session.module.meta.title}"
+    values = {"n": session.index_in_week, "title": session.module.meta.title,
+              "track": session.track.name if session.track else ""}
+    if multi_track and session.track:
+        return "%(track)s %(n)s: %(title)s" % values
+    return messages.gettext("Session %(n)s: %(title)s") % values
 
 
 def hours_chart(course: Course) -> dict[str, Any]:
@@ -185,29 +202,33 @@ def hours_chart(course: Course) -> dict[str, Any]:
             "minimum": minimum, "base": height - bottom}
 
 
-def build_nav(course: Course, *, facilitator_pages: bool = True) -> list[Any]:
-    """Return an MkDocs nav that follows the curriculum order."""
-    multi, lang = len(course.group_tracks) > 1, course.language
-    t = LANGUAGES[lang].words if lang in LANGUAGES else LANGUAGES["en"].words
-    nav: list[Any] = [{t["home"]: "index.md"}, {t["schedule"]: "schedule.md"},
-                      {t["glance"]: "at-a-glance.md"}, {t["print"]: "print-materials.md"}]
-    paths = [{t["path_item"].format(track=tr.name, week=w): path_page(tr, w)}
+def build_nav(course: Course, templates_dir: Path, *,
+              facilitator_pages: bool = True) -> list[Any]:
+    """Return an MkDocs nav that follows the curriculum order, in the course's language."""
+    multi = len(course.group_tracks) > 1
+    t = course_messages(templates_dir, course)
+    nav: list[Any] = [{t.gettext("Home"): "index.md"}, {t.gettext("Schedule"): "schedule.md"},
+                      {t.gettext("Program at a glance"): "at-a-glance.md"},
+                      {t.gettext("Print materials"): "print-materials.md"}]
+    paths = [{t.gettext("%(track)s: starting in week %(week)s") % {"track": tr.name, "week": w}:
+              path_page(tr, w)}
              for tr in course.group_tracks if tr.open_entry for w in _track_weeks(course, tr)]
     if paths:
-        nav.append({t["path"]: paths})
+        nav.append({t.gettext("Your path"): paths})
     for week, sessions in course.weeks:
         items: list[Any] = [week_page(week)]
-        items += [{session_label(s, multi, lang): session_page(s)} for s in sessions]
-        nav.append({f"{t['week']} {week}": items})
+        items += [{session_label(s, multi, t): session_page(s)} for s in sessions]
+        nav.append({t.gettext("Week %(n)s") % {"n": week}: items})
     if facilitator_pages:
         guides: list[Any] = [f"{FACILITATOR_DIR}/index.md"]
         for s in course.sessions:
-            label = session_label(s, multi, lang)
-            guides.append({f"{t['week']} {s.week}, {label[0].lower()}{label[1:]}":
-                           facilitator_page(s)})
-        nav.append({t["facilitators"]: guides})
+            values = {"week": s.week, "n": s.index_in_week, "title": s.module.meta.title,
+                      "track": s.track.name if s.track else ""}
+            label = (t.gettext("Week %(week)s, %(track)s %(n)s: %(title)s") if multi and s.track
+                     else t.gettext("Week %(week)s, session %(n)s: %(title)s")) % values
+            guides.append({label: facilitator_page(s)})
+        nav.append({t.gettext("For facilitators"): guides})
     return nav
-
 
 
 def render_template(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
@@ -219,25 +240,53 @@ def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> 
     try:
         return env.get_template(template).render(context)
     except jinja2.TemplateNotFound as e:
-        raise CourseError(Problem(f"templates/{e.name}", "the template does not exist.",
+        folders = " or ".join(_display(env, Path(p)) for p in env.loader.searchpath)
+        raise CourseError(Problem(f"{folders}/{e.name}", "the template does not exist.",
                                   fix="restore it from the library or fix its name.")) from None
     except jinja2.TemplateSyntaxError as e:
-        raise CourseError(Problem(f"templates/{e.name or template}", f"template syntax error: "
-                                  f"{e.message}.", line=e.lineno,
+        name = _display(env, Path(e.filename)) if e.filename else _source(env, e.name or template)
+        raise CourseError(Problem(name, f"template syntax error: {e.message}.", line=e.lineno,
                                   fix="check the '{{ }}' and '{% %}' tags on this line.")) from None
     except jinja2.UndefinedError as e:
-        name, line = _template_frame(e, template)
-        raise CourseError(Problem(f"templates/{name}", f"the template uses an undefined value: "
-                                  f"{e.message}.", line=line,
-                                  fix="check the spelling of the variable, or see 'Templates' in "
-                                  "the README for the names a template can use.")) from None
+        name, line = _template_frame(env, e, template)
+        raise CourseError(Problem(name, f"the template uses an undefined value: {e.message}.",
+                                  line=line, fix="check the spelling of the variable, or see "
+                                  "'Templates' in the README for the names a template can use."))\
+            from None
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as e:
+        name, line = _template_frame(env, e, template)
+        raise CourseError(Problem(name, f"the template cannot be rendered: {type(e).__name__}: "
+                                  f"{e}.", line=line, fix="check the values and filters used on "
+                                  "this line.")) from None
 
 
-def _template_frame(error: BaseException, default: str) -> tuple[str, int | None]:
-    """Return the template file and line where a render error happened."""
-    found = (default, None)
+def _display(env: jinja2.Environment, path: Path) -> str:
+    """Return a template path relative to the project folder (as the author knows it)."""
+    root = getattr(env, "site_builder_root", None)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _source(env: jinja2.Environment, name: str) -> str:
+    """Return the file a template name comes from (the first folder that has it)."""
+    for folder in env.loader.searchpath:
+        if (Path(folder) / name).is_file():
+            return _display(env, Path(folder) / name)
+    return name
+
+
+def _template_frame(env: jinja2.Environment, error: BaseException,
+                    default: str) -> tuple[str, int | None]:
+    """Return the template file (relative to the project) and line where a render error
+    happened: the innermost template frame."""
+    found: tuple[str, int | None] = (_source(env, default), None)
+    folders = [Path(p).resolve() for p in env.loader.searchpath]
     for frame, lineno in traceback.walk_tb(error.__traceback__):
-        filename = frame.f_code.co_filename
-        if filename.endswith(".j2") or "templates" in Path(filename).parts:
-            found = (Path(filename).name, lineno)
+        filename = Path(frame.f_code.co_filename)
+        if filename.is_absolute() and any(filename.resolve().is_relative_to(f) for f in folders):
+            found = (_display(env, filename), lineno)
     return found

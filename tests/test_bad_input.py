@@ -72,7 +72,7 @@ CASES = {
          "'Wensday'"],
     ),
     "undefined template variable": (
-        ("replace", "templates/week.md.j2", "# Week {{ week }}", "# Week {{ weeek }}"),
+        ("replace", "templates/week.md.j2", "n=week)", "n=weeek)"),
         ["templates/week.md.j2:", "undefined value", "'weeek' is undefined"],
     ),
     "template syntax error": (

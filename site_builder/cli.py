@@ -138,7 +138,9 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
     _setup_logging(False)
     load_mkdocs_config(config_file.resolve())
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    # Dirty builds: after an edit only the pages that changed are rebuilt (see live.py).
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True,
+                 build_type="dirty")
 
 
 def _limits(options) -> Limits:

@@ -60,15 +60,16 @@ class PrintReport:
     """What a print run did."""
 
     rendered: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # WeasyPrint's own time, summed over the PDFs rendered
     cached: list[str] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)
 
 
 def module_html(markdown_text: str, *, prefix: str = "") -> str:
     """Return the print HTML of a module part, with worksheet fields named after `prefix`."""
-    md = markdown.Markdown(extensions=["tables", "attr_list", "md_in_html", "sane_lists",
-                                       WorksheetExtension(prefix=prefix)])
-    return md.convert(markdown_text)
+    from .markdown_config import render  # the site's Markdown configuration (issue 14)
+
+    return render(markdown_text, prefix=prefix)
 
 
 class PrintPlan:
@@ -189,6 +190,7 @@ class Renderer:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self.report = PrintReport()
         self.cancelled = False
+        self.announce = False  # under serve: say which PDFs are out of date
 
     def __enter__(self) -> Renderer:
         return self
@@ -207,24 +209,36 @@ class Renderer:
                 self._pool = _SHARED[self.workers]
         return self._pool
 
-    def render(self, jobs: list[PrintJob], *, count: bool = True) -> list[Path]:
-        """Render the jobs not in the cache; return each job's cached PDF, in order."""
+    def render(self, jobs: list[PrintJob], *, count: bool = True,
+               ready: Callable[[str, Path], None] | None = None) -> list[Path]:
+        """Render the jobs not in the cache; return each job's cached PDF, in order.
+
+        `ready(path, pdf)` is called at once for the PDFs in the cache, and for each other PDF
+        as soon as it is rendered."""
         keys = [self.cache.key(job) for job in jobs]
         todo: dict[str, list[PrintJob]] = {}
         for job, key in zip(jobs, keys):
             if self.cache.file(key).exists():
                 if count:
                     self.report.cached.append(job.path)
+                if ready:
+                    ready(job.path, self.cache.file(key))
             else:
                 todo.setdefault(key, []).append(job)
         if todo:
-            self._render_missing(todo, count)
+            self._render_missing(todo, count, ready)
         return [self.cache.file(key) for key in keys]
 
-    def _render_missing(self, todo: dict[str, list[PrintJob]], count: bool) -> None:
+    def _render_missing(self, todo: dict[str, list[PrintJob]], count: bool,
+                        ready: Callable[[str, Path], None] | None = None) -> None:
         pool = self._executor()
         total = len(todo)
-        if total > 1:
+        if self.announce:
+            paths = sorted(job.path for jobs in todo.values() for job in jobs)
+            log.info("%d PDF%s out of date, being rendered (the old one%s served until then): "
+                     "%s", len(paths), "s" * (len(paths) != 1), "s are" if len(paths) != 1
+                     else " is", ", ".join(paths[:6]) + (" ..." if len(paths) > 6 else ""))
+        elif total > 1:
             log.info("Rendering %d PDF%s on %d core%s.", total, "s" * (total != 1),
                      self.workers, "s" * (self.workers != 1))
         problems: list[Problem] = []
@@ -235,7 +249,8 @@ class Renderer:
                     other.cancel()
                 raise _Cancelled
             key = futures[future]
-            pdf, error = future.result()
+            pdf, error, seconds = future.result()
+            self.report.seconds += seconds
             if error:
                 problems.append(Problem(todo[key][0].path, error,
                                         fix="use only local images and styles (no http:// or "
@@ -244,6 +259,8 @@ class Renderer:
             self.cache.put(key, pdf)
             if count:
                 self.report.rendered += [job.path for job in todo[key]]
+            for job in todo[key] if ready else ():
+                ready(job.path, self.cache.file(key))
             if total >= 10 and (done % 20 == 0 or done == total):
                 log.info("PDFs: %d of %d rendered.", done, total)
         if problems:
@@ -292,10 +309,7 @@ def make_print_materials(plan: PrintPlan, renderer: Renderer,
 
     `ready(path, pdf)` is called as each group is done, so a server can publish them early."""
     jobs = plan.session_jobs()
-    files = dict(zip((job.path for job in jobs), renderer.render(jobs)))
-    if ready:
-        for path, pdf in files.items():
-            ready(path, pdf)
+    files = dict(zip((job.path for job in jobs), renderer.render(jobs, ready=ready)))
     for kind in BOOKS:
         if renderer.cancelled:
             raise _Cancelled
@@ -343,11 +357,11 @@ class PrintRun:
     def _ready(self, path: str, pdf: Path) -> None:
         with self._lock:
             self.files[path] = pdf
+            previous = self.remember.get(path)
             self.remember[path] = pdf
             if self._site_dir is not None:
                 publish({path: pdf}, self._site_dir)
-                if path in self._stale:
-                    self._stale.discard(path)
+                if previous is not None and previous != pdf:
                     log.info("PDF updated: %s", path)
 
     def wait(self, site_dir: Path) -> PrintReport:
@@ -357,23 +371,18 @@ class PrintRun:
             raise self.error
         publish(self.files, site_dir, self.renderer.report)
         report = self.renderer.report
-        log.info("PDFs: %d rendered, %d from cache.", len(report.rendered), len(report.cached))
+        log.info("PDFs: %d rendered, %d from cache (WeasyPrint time: %.1f s).",
+                 len(report.rendered), len(report.cached), report.seconds)
         return report
 
     def publish_as_ready(self, site_dir: Path, previous: dict[str, Path]) -> None:
-        """Serve: publish what is ready, the previous version of the rest, and the rest later."""
+        """Serve: publish what is ready, the previous version of the rest, and the rest as it
+        is rendered (the log says which PDFs are out of date until then)."""
         with self._lock:
             self._site_dir = site_dir
+            publish({path: pdf for path, pdf in previous.items()
+                     if path not in self.files and pdf.exists()}, site_dir)
             publish(self.files, site_dir)
-            stale = {path: pdf for path, pdf in previous.items()
-                     if path not in self.files and pdf.exists()}
-            publish(stale, site_dir)
-            self._stale = set(stale)
-        if self._stale:
-            log.info("%d PDF%s still being rendered; the previous version%s served until "
-                     "then: %s", len(stale), "s are" if len(stale) != 1 else " is",
-                     "s are" if len(stale) != 1 else " is", ", ".join(sorted(stale)[:5]) +
-                     (" ..." if len(stale) > 5 else ""))
 
     @property
     def done(self) -> bool:
@@ -403,20 +412,23 @@ def hand_over(run: PrintRun, site_dir: Path) -> bool:
     return True
 
 
-def _render_pdf(html: str) -> tuple[bytes, str | None]:
-    """Render one PDF in a worker process; return (pdf bytes, error message)."""
+def _render_pdf(html: str) -> tuple[bytes, str | None, float]:
+    """Render one PDF in a worker process; return (pdf bytes, error message, seconds taken)."""
+    import time
+
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+    start = time.perf_counter()
     fetcher = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
     try:
         document = HTML(string=html, base_url=str(Path.cwd()), url_fetcher=fetcher)
         pdf = document.write_pdf(pdf_forms=True, pdf_tags=True, pdf_identifier=b"site-builder")
     except FatalURLFetchingError as e:
-        return b"", f"a PDF refers to a file it may not fetch: {e}"
+        return b"", f"a PDF refers to a file it may not fetch: {e}", 0.0
     except Exception as e:  # noqa: BLE001 (reported to the author with the PDF's name)
-        return b"", f"the PDF could not be rendered: {type(e).__name__}: {e}"
-    return pdf, None
+        return b"", f"the PDF could not be rendered: {type(e).__name__}: {e}", 0.0
+    return pdf, None, time.perf_counter() - start
 
 
 def form_font(cache_dir: Path) -> Path:

@@ -21,6 +21,7 @@ from .checks import (Limits, check_content, load_measurements, reading_levels,
                      save_measurements)
 from .errors import CourseError, Problem
 from .scheduling import short_weeks
+from . import live
 from .handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font, hand_over
 from .paths import all_pdf_paths
 from .languages import LANGUAGES, localized
@@ -37,9 +38,7 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
-_SERVING = False  # set by on_startup under `mkdocs serve`; each rebuild makes a new plugin
-_LAST_PDFS: dict[str, Path] = {}  # under serve: the newest PDF of each path, served until replaced
-_CURRENT_RUN: list[PrintRun] = []
+_CURRENT_RUN: list[PrintRun] = []  # under serve, a newer edit cancels the older print run
 
 
 class _PdfPlaceholder(File):
@@ -82,8 +81,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
     """Generate the course pages in memory from the curriculum and modules."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        global _SERVING
-        _SERVING = command == "serve"
+        live.start(command, dirty)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.course: Course | None = None
@@ -102,7 +100,9 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
                                       extra={"reading_levels": reading_levels(self.course),
                                              "pdfs": self.config.pdfs})
             save_measurements(measurements)
-            self.print_run = self._start_print_run(root) if self.config.pdfs else None
+            self.print_run = self._print_run(root) if self.config.pdfs else None
+            if self.print_run is not None and not live.serving:
+                self.print_run.start()  # the PDFs render while MkDocs builds the pages
         except CourseError as e:
             self.error = e
             raise PluginError(str(e)) from None
@@ -119,16 +119,17 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
                  len(self.course.sessions), self.course.curriculum.weeks)
         return config
 
-    def _start_print_run(self, root: Path) -> PrintRun:
-        """Start rendering the PDFs now, in worker processes, while MkDocs builds the pages."""
+    def _print_run(self, root: Path) -> PrintRun:
+        """The run that renders the PDFs in worker processes."""
         curriculum = self.course.curriculum
         settings = PrintSettings(paper=curriculum.paper, large_print=curriculum.large_print)
         cache = root / self.config.cache_dir / "pdf"
         plan = PrintPlan(self.course, Path(self.config.templates_dir), settings,
                          form_font=form_font(cache))
-        for older in _CURRENT_RUN if _SERVING else ():  # a newer edit replaces it
+        for older in _CURRENT_RUN if live.serving else ():
             older.cancel()
-        _CURRENT_RUN[:] = [PrintRun(plan, PdfCache(cache), remember=_LAST_PDFS).start()]
+        _CURRENT_RUN[:] = [PrintRun(plan, PdfCache(cache), remember=live.newest_pdfs)]
+        _CURRENT_RUN[0].renderer.announce = live.serving
         return _CURRENT_RUN[0]
 
     def _limits(self) -> Limits:
@@ -188,8 +189,15 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for path, markdown in self.pages.items():
-            files.append(File.generated(config, path, content=markdown))
+        self.generated = [live.Page.generated(config, path, content=markdown)
+                          for path, markdown in self.pages.items()]
+        self.shared = live.digest([config.nav, config.extra, config.site_name,
+                                   sorted(config.theme.items())])
+        if live.dirty:
+            changed = live.mark_changed(self.generated, self.shared)
+            log.info("%d of %d pages changed; building those.", changed, len(self.generated))
+        for file in self.generated:
+            files.append(file)
         for path, data in self.assets.items():
             files.append(File.generated(config, path, content=data))
         if self.config.pdfs:  # so MkDocs checks the links to PDFs; the print run writes them
@@ -199,11 +207,13 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         run, site_dir = self.print_run, Path(config.site_dir)
+        if live.serving:
+            live.remember(self.generated, self.shared, site_dir)
         if run is None:
             return
-        if _SERVING:  # pages first; each PDF as soon as it is ready, the old one until then
-            previous = dict(_LAST_PDFS)
-            run.publish_as_ready(site_dir, previous)
+        if live.serving:  # pages first; each PDF as soon as it is ready, the old one until then
+            run.publish_as_ready(site_dir, dict(live.newest_pdfs))
+            run.start()
             return
         if hand_over(run, site_dir):  # site-builder build waits for every language's PDFs
             return

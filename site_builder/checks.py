@@ -208,6 +208,36 @@ def person_first_findings(module: Module, name: str,
     return findings
 
 
+def glossary_rules(module: Module, root: Path) -> list[tuple[re.Pattern[str], str, str]]:
+    """Return the glossary's rules for the module's language: (pattern, words to use, why).
+
+    The glossary is `glossary.<language>.yml` beside the module, or in the library's modules/."""
+    if module.language == "en":
+        return []
+    name = f"glossary.{module.language}.yml"
+    for path in (module.path.parent / name, root / "modules" / name):
+        if path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return [(re.compile(rule["pattern"], re.I), rule["use"], rule.get("why", ""))
+                    for rule in data.get("avoid", [])]
+    return []
+
+
+def glossary_findings(module: Module, name: str,
+                      rules: list[tuple[re.Pattern[str], str, str]]) -> list[Finding]:
+    """Return every line of the module (front matter, reading, worksheet, guide) that goes
+    against a glossary rule: one wording per term and per heading in every file."""
+    findings = []
+    lines = module.path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        for pattern, use, why in rules:
+            match = pattern.search(line)
+            if match:
+                findings.append(Finding(name, number, f"'{match[0].strip()}' goes against the "
+                                        f"glossary ({why.rstrip('.')}).", f"write '{use}'."))
+    return findings
+
+
 def _line_of_part(lines: list[str], heading: str) -> int:
     for i, line in enumerate(lines):
         if line.strip() == heading:
@@ -226,6 +256,7 @@ def module_findings(module: Module, *, root: Path, limits: Limits) -> list[Findi
     """Return the person-first and reading-level findings of one module."""
     name = _relative(module.path, root)
     findings = person_first_findings(module, name, load_terms(language=module.language))
+    findings += glossary_findings(module, name, glossary_rules(module, root))
     for part, level in module_readability(module).items():
         if part != "guide" and level.too_hard(limits):
             findings.append(Finding(

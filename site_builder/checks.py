@@ -125,14 +125,16 @@ def save_measurements(path: Path) -> None:
     _MEASURED_NEW = False
 
 
-def readability(name: str, text: str, language: str = "en") -> Readability:
-    """Return the reading level of the text in its language (textstat), measured once."""
+def readability(name: str, text: str, language: str = "en", *,
+                markdown: bool = False) -> Readability:
+    """Return the reading level of the text (or of Markdown's words) in its language, measured
+    once for the same text."""
     import hashlib
 
     global _MEASURED_NEW
-    key = hashlib.sha256(f"{name}\0{language}\0{text}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{name}\0{language}\0{markdown}\0{text}".encode()).hexdigest()[:24]
     if key not in _MEASURED:
-        _MEASURED[key] = _measure(name, text, language)
+        _MEASURED[key] = _measure(name, plain_text(text) if markdown else text, language)
         _MEASURED_NEW = True
     return _MEASURED[key]
 
@@ -162,9 +164,9 @@ def module_readability(module: Module) -> dict[str, Readability]:
     page = "\n\n".join([module.reading, terms, module.worksheet])
     handout = "\n\n".join(["\n".join(f"- {p}" for p in module.key_points), module.worksheet])
     lang = module.language
-    return {"page": readability("client page", plain_text(page), lang),
-            "handout": readability("handout", plain_text(handout), lang),
-            "guide": readability("facilitator guide", plain_text(module.guide), lang)}
+    return {"page": readability("client page", page, lang, markdown=True),
+            "handout": readability("handout", handout, lang, markdown=True),
+            "guide": readability("facilitator guide", module.guide, lang, markdown=True)}
 
 
 def load_terms(extra: list[dict[str, str]] | None = None,
@@ -173,9 +175,24 @@ def load_terms(extra: list[dict[str, str]] | None = None,
     from .languages import LANGUAGES
 
     path = DATA / f"person-first-{language}.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {"terms": []}
+    data = _yaml_file(path) if path.is_file() else {"terms": []}
     terms = data["terms"] + list(LANGUAGES[language].avoid) + list(extra or [])
     return [(re.compile(rf"\b(?:{t['pattern']})\b", re.I), t["use"]) for t in terms]
+
+
+def _yaml_file(path: Path) -> dict:
+    """Return a data file's YAML, read once per version of the file."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _YAML_FILES:
+        _YAML_FILES[key] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return _YAML_FILES[key]
+
+
+_YAML_FILES: dict[tuple, dict] = {}
+
+
+_FOUND: dict[tuple, list[Finding]] = {}  # by module file version and terms: serve re-checks often
 
 
 def person_first_findings(module: Module, name: str,
@@ -184,6 +201,22 @@ def person_first_findings(module: Module, name: str,
 
     A blockquote that starts with `> Quote:` is someone's own words and is not checked.
     """
+    try:
+        stat = module.path.stat()
+        key = (str(module.path), stat.st_mtime_ns, stat.st_size, name, module.language,
+               tuple((p.pattern, use) for p, use in terms))
+    except OSError:
+        key = None
+    if key is not None and key in _FOUND:
+        return list(_FOUND[key])
+    findings = _person_first_findings(module, name, terms)
+    if key is not None:
+        _FOUND[key] = findings
+    return list(findings)
+
+
+def _person_first_findings(module: Module, name: str,
+                           terms: list[tuple[re.Pattern[str], str]]) -> list[Finding]:
     findings = []
     lines = module.path.read_text(encoding="utf-8").splitlines()
     start = module.body_line - 1
@@ -217,7 +250,7 @@ def glossary_rules(module: Module, root: Path) -> list[tuple[re.Pattern[str], st
     name = f"glossary.{module.language}.yml"
     for path in (module.path.parent / name, root / "modules" / name):
         if path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = _yaml_file(path)
             return [(re.compile(rule["pattern"], re.I), rule["use"], rule.get("why", ""))
                     for rule in data.get("avoid", [])]
     return []

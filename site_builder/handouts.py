@@ -481,10 +481,20 @@ def publish(files: dict[str, Path], site_dir: Path, report: PrintReport | None =
     """Copy rendered PDFs from the cache to their place in the site."""
     for path, pdf in files.items():
         target = site_dir / path
+        if report is None and _same_file(pdf, target):
+            continue  # serve: already in place
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, target)
         if report is not None:
             report.sizes[path] = target.stat().st_size
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    try:
+        a, b = source.stat(), target.stat()
+    except OSError:
+        return False
+    return a.st_size == b.st_size and a.st_mtime_ns <= b.st_mtime_ns
 
 
 def render_module_handout(course: Course, module_id: str, templates_dir: Path, out: Path,

@@ -10,9 +10,9 @@ import frontmatter
 from .course import Course, Module, Session, Step
 from .errors import CourseError, Problem
 from .languages import LANGUAGES, Language, language_of_file, register_project_languages
-from .safety import content_problems
+from .safety import module_problems
 from .scheduling import Meeting, place_meetings
-from .variables import apply_variables
+from .variables import apply_variables, uses_variables
 from .schema import CrisisFile, Curriculum, ModuleMeta
 from .yamlfile import line_of, parse_yaml, read_text, validate
 
@@ -71,6 +71,7 @@ def _translate(modules: dict[str, Module], language: str, root: Path,
                problems: list[Problem]) -> tuple[dict[str, Module], list[str]]:
     """Swap each module for its translation; return the modules and the ids left in English."""
     translated, missing = {}, []
+    used: dict[str, Path] = {}  # module id -> its translation file
     for module_id, module in modules.items():
         path = module.path.with_name(f"{module.path.stem}.{language}.md")
         if not path.is_file():
@@ -83,7 +84,34 @@ def _translate(modules: dict[str, Module], language: str, root: Path,
                                     f"but it translates '{module_id}'.", line=other.id_line,
                                     fix=f"set 'id: {module_id}'."))
         translated[module_id] = other or module
+        used[module_id] = path
+    problems += _unused_translations(modules, used, language, root)
     return translated, missing
+
+
+def _unused_translations(modules: dict[str, Module], used: dict[str, Path], language: str,
+                         root: Path) -> list[Problem]:
+    """Return a Problem for each translation file that claims a module but is not its translation."""
+    problems: list[Problem] = []
+    taken = {p.resolve() for p in used.values()}
+    for folder in sorted({m.path.parent for m in modules.values()}):
+        for path in sorted(folder.glob(f"*.{language}.md")):
+            other = None if path.resolve() in taken else _attempt(
+                problems, lambda p=path: load_module(p, root))
+            if other is None or other.id not in modules:
+                continue
+            if other.id in used:
+                first = _name(used[other.id], root)
+                problems.append(Problem(_name(path, root), f"the module '{other.id}' is already "
+                                        f"translated by '{first}'.", line=other.id_line,
+                                        fix=f"keep one translation of each module: move what you "
+                                        f"need into '{first}' and delete this file."))
+            else:
+                problems.append(Problem(_name(path, root), f"this file translates '{other.id}', "
+                                        f"but it is not named '{other.id}.{language}.md', so it "
+                                        "is not used.", line=other.id_line,
+                                        fix=f"rename it to '{other.id}.{language}.md'."))
+    return problems
 
 
 def _number_sessions(meetings: list[Meeting]) -> list[Session]:
@@ -190,18 +218,20 @@ def load_module(path: Path, root: Path) -> Module:
     # The body is the tail of the file: its first line's number comes from what precedes it.
     start = len(text) - len(body) if text.endswith(body) else text.find(body)
     body_line = text.count("\n", 0, start) + 1
-    unsafe = content_problems(body, name, body_line)
-    if unsafe:
-        raise CourseError(unsafe)
     language = LANGUAGES[language_of_file(path.stem)]
     parts = _split_parts(body, name, body_line, language.parts)
     reading, worksheet, guide = (parts[p][0] for p in language.parts)
-    return Module(
+    module = Module(
         meta=meta, path=path, reading=reading, worksheet=worksheet, guide=guide,
         key_points=_key_points(reading, name, parts[language.parts[0]][1], language),
         steps=_steps(guide, meta.duration, name, parts[language.parts[2]][1], language),
         body_line=body_line, id_line=line_of(lines, ("id",)) or 2, language=language.code,
     )
+    unsafe = module_problems(module, name, source=text, meta_lines=lines,  # what it renders to
+                             body=not uses_variables(module))
+    if unsafe:
+        raise CourseError(unsafe)
+    return module
 
 
 def _split_parts(body: str, name: str, first_line: int,

@@ -2,16 +2,105 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
+                      WithJsonSchema, field_validator, model_validator)
+from pydantic_core import PydanticCustomError
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}-\d{2}[A-Z]?$")]
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CODE_PATTERN = r"^[A-Z]{2,4}-\d{2}[A-Z]?$"
+LANGUAGE_PATTERN = r"^[a-z]{2}$"
+TEL_PATTERN = r"^\+?[0-9]{3,15}$"
+SMS_PATTERN = r"^[0-9]{3,15}$"
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+WEEKS_PATTERN = r"^\d+(-\d+)?$"
+VARIABLE_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# A program text in one form for every language, or one per language: {en: ..., es: ...}
+# (texts.py picks the build's language).
+Localized = Text | Annotated[dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], Text],
+                             Field(min_length=1)]
 Phase = Literal["engagement", "early-recovery", "relapse-prevention", "maintenance"]
-Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_SPANISH_DAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+def _plain(word: str) -> str:
+    """Lowercase, without accents: 'Miércoles' -> 'miercoles'."""
+    decomposed = unicodedata.normalize("NFKD", word.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+_DAY_NAMES = {_plain(n): day for names in (DAYS, _SPANISH_DAYS) for n, day in zip(names, DAYS)}
+
+
+def _day(value: Any) -> Any:
+    """Read 'monday', 'MONDAY', 'lunes' or 'Miercoles' as the day's English name."""
+    return _DAY_NAMES.get(_plain(value), value) if isinstance(value, str) else value
+
+
+def _any_case(word: str) -> str:
+    letters = {"a": "aá", "e": "eé", "i": "ií", "o": "oó", "u": "uú"}
+    plain = _plain(word)
+    return "".join(f"[{c}{c.upper()}{letters.get(c, '')[1:]}{letters.get(c, '')[1:].upper()}]"
+                   for c in plain)
+
+
+_DAY_SCHEMA = {"anyOf": [{"enum": list(DAYS)}, {"type": "string", "pattern": "^(" + "|".join(
+    _any_case(n) for n in (*DAYS, *_SPANISH_DAYS)) + ")$"}],
+    "description": "A day of the week in English or Spanish, in any case (Monday, lunes)."}
+Day = Annotated[Literal[DAYS], BeforeValidator(_day), WithJsonSchema(_DAY_SCHEMA)]
+
+
+def course_error(message: str, fix: str, *, at: tuple[Any, ...] = (),
+                 field: bool = False) -> PydanticCustomError:
+    """Return a validation error in our words; `at` narrows its place, `field` names the field."""
+    return PydanticCustomError("course", "{message}", {"message": message, "fix": fix,
+                                                      "at": at, "field": field})
+
+
+def _date_text(value: Any) -> Any:
+    """Dates are written "YYYY-MM-DD"; a bare number is a mistake, not seconds since 1970."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError("date_parsing", "not a date", {})
+    return value
+
+
+Date = Annotated[date, BeforeValidator(_date_text)]
+_WEEKS = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not
+                                        isinstance(v, bool) else v),
+                   StringConstraints(pattern=WEEKS_PATTERN),
+                   WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1},
+                                             {"type": "string", "pattern": WEEKS_PATTERN}]})]
+
+_PATTERN_HELP: dict[str, tuple[str, str]] = {
+    SLUG_PATTERN: ("it must be lowercase words joined by hyphens",
+                   "use lowercase letters, digits and hyphens, such as 'coping-with-cravings'."),
+    CODE_PATTERN: ("a handout code is 2-4 capital letters, a hyphen and 2 digits",
+                   "use 2-4 capital letters, a hyphen and 2 digits, such as 'RP-05'."),
+    LANGUAGE_PATTERN: ("it must be a two-letter language code", "use a code such as 'en' or 'es'."),
+    TEL_PATTERN: ("a phone number here is written in digits only",
+                  "write 3-15 digits without spaces or dashes, such as '5550142' (a '+' may "
+                  "start it)."),
+    SMS_PATTERN: ("a text-message number is written in digits only",
+                  "write 3-15 digits without spaces or dashes, such as '741741'."),
+    COLOR_PATTERN: ("a colour is written as '#' and 6 hexadecimal digits",
+                    "use a colour such as '#1b5e20'."),
+    WEEKS_PATTERN: ("it must be a week or a range of weeks",
+                    "write a week such as 3, or a range such as \"1-4\"."),
+}
+
+
+def pattern_help(pattern: str) -> tuple[str, str]:
+    """Return (what the value must look like, the fix) for one of the schema's patterns."""
+    return _PATTERN_HELP.get(pattern, ("it is not in the expected form",
+                                       "see 'The program file' in the README for this field."))
 
 
 class _Strict(BaseModel):
@@ -54,11 +143,11 @@ class ModuleMeta(_Strict):
 class CrisisLine(_Strict):
     """A crisis or help line shown in the footer of every page and handout."""
 
-    name: Text
+    name: Localized
     contact: Text
-    tel: Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{3,15}$")] | None = None
-    text: Annotated[str, StringConstraints(pattern=r"^[0-9]{3,15}$")] | None = None
-    note: str = ""
+    tel: Annotated[str, StringConstraints(pattern=TEL_PATTERN)] | None = None
+    text: Annotated[str, StringConstraints(pattern=SMS_PATTERN)] | None = None
+    note: Localized = ""
 
 
 class CrisisFile(_Strict):
@@ -77,7 +166,7 @@ class Week(_Strict):
 class DaysStep(_Strict):
     """The meeting days of a track for a range of weeks (for a step-down in intensity)."""
 
-    weeks: Annotated[str, StringConstraints(pattern=r"^\d+(-\d+)?$")] | int
+    weeks: _WEEKS
     days: list[Day] = Field(min_length=1, max_length=7)
 
     @property
@@ -90,7 +179,7 @@ class Track(_Strict):
     """A group (or a service such as individual counseling) that meets on set days."""
 
     id: Slug
-    name: Text
+    name: Localized
     days: list[Day] | None = Field(default=None, min_length=1, max_length=7)
     steps: list[DaysStep] | None = Field(default=None, min_length=1)
     session_minutes: int = Field(default=90, ge=15, le=240)
@@ -103,16 +192,35 @@ class Track(_Strict):
 
     @model_validator(mode="after")
     def _one_pattern(self) -> Track:
-        if (self.days is None) == (self.steps is None):
-            raise ValueError(f"track '{self.id}' needs either 'days' or 'steps' (not both)")
+        name = f"the track '{self.id}'"
+        if self.days is None and self.steps is None:
+            raise course_error(f"{name} has no meeting days.", "add 'days:' with the days it "
+                               "meets, such as 'days: [Monday, Wednesday]', or 'steps:' when its "
+                               "days change over the course.")
+        if self.days is not None and self.steps is not None:
+            raise course_error(f"{name} has both 'days' and 'steps'.", "keep 'days' when it "
+                               "meets on the same days every week, or 'steps' when its days "
+                               "change; remove the other.", at=("steps",))
         if self.service and (self.modules or self.schedule):
-            raise ValueError(f"track '{self.id}' is a service: it has no 'modules' or 'schedule'")
-        if not self.service and bool(self.modules) == bool(self.schedule):
-            raise ValueError(f"track '{self.id}' needs either 'modules' (in order) or "
-                             "'schedule' (by week), not both")
-        if self.days and len(set(self.days)) != len(self.days):
-            raise ValueError(f"track '{self.id}' lists the same day twice")
+            raise course_error(f"{name} is a service ('service: true'), so it has no 'modules' "
+                               "or 'schedule'.", "remove them, or remove 'service: true' to make "
+                               "it a group.", at=("modules",) if self.modules else ("schedule",))
+        if not self.service and self.modules and self.schedule:
+            raise course_error(f"{name} has both 'modules' and 'schedule'.", "keep 'modules' "
+                               "(in order) or 'schedule' (by week), not both.", at=("schedule",))
+        if not self.service and not self.modules and not self.schedule:
+            raise course_error(f"{name} has no sessions.", "add 'modules:' (module ids in "
+                               "order) or 'schedule:' (modules by week), or 'service: true' for "
+                               "a service such as individual counseling.")
+        _each_day_once(self.days, at=("days",))
         return self
+
+
+def _each_day_once(days: list[str] | None, *, at: tuple[Any, ...] = ()) -> None:
+    twice = next((d for i, d in enumerate(days or []) if d in (days or [])[:i]), None)
+    if twice:
+        raise course_error(f"'{twice}' is listed twice in 'days'.", "list each meeting day once.",
+                           at=at)
 
 
 class Hours(_Strict):
@@ -127,8 +235,8 @@ class Contact(_Strict):
     """How clients reach the program; every field can be used in modules as a variable."""
 
     phone: str | None = None
-    meeting_place: str | None = None
-    address: str | None = None
+    meeting_place: Localized | None = None
+    address: Localized | None = None
     email: str | None = None
     website: str | None = None
 
@@ -143,8 +251,9 @@ class Colors(_Strict):
     def _readable(cls, value: str) -> str:
         ratio = contrast_with_white(value)
         if ratio < 4.5:
-            raise ValueError(f"white text on {value} has a contrast of {ratio:.1f}:1; use a "
-                             "darker colour (at least 4.5:1)")
+            raise course_error(f"white text on '{value}' has a contrast of only {ratio:.1f}:1, "
+                               "too low to read.", "use a darker colour: white text needs a "
+                               "contrast of at least 4.5:1.", field=True)
         return value
 
 
@@ -166,13 +275,13 @@ class Curriculum(_Strict):
     several groups and services use 'tracks'.
     """
 
-    program: Text
+    program: Localized
     weeks: int = Field(ge=1, le=52)
     min_weeks: int = Field(default=12, ge=1, le=52)
     max_weeks: int = Field(default=16, ge=1, le=52)
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = "en"
-    start_date: date | None = None
-    holidays: list[date] = Field(default_factory=list)
+    language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = "en"
+    start_date: Date | None = None
+    holidays: list[Date] = Field(default_factory=list)
     days: list[Day] | None = Field(default=None, min_length=1, max_length=7)
     session_minutes: int = Field(default=90, ge=15, le=240)
     schedule: list[Week] = Field(default_factory=list)
@@ -183,30 +292,35 @@ class Curriculum(_Strict):
     colors: Colors | None = None
     local_resources: list[CrisisLine] = Field(default_factory=list)
     crisis_lines: list[CrisisLine] = Field(default_factory=list)
-    variables: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], str] = Field(
+    variables: dict[Annotated[str, StringConstraints(pattern=VARIABLE_PATTERN)], str] = Field(
         default_factory=dict)
     paper: Literal["letter", "a4"] = "letter"
     large_print: bool = False
-    translations: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(
+    translations: list[Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]] = Field(
         default_factory=list)
 
     @field_validator("days")
     @classmethod
     def _days_once(cls, days: list[str] | None) -> list[str] | None:
-        if days and len(set(days)) != len(days):
-            raise ValueError("the same day is listed twice; list each meeting day once")
+        _each_day_once(days)
         return days
 
     @model_validator(mode="after")
     def _tracks_or_shorthand(self) -> Curriculum:
         if self.tracks and (self.schedule or self.days):
-            raise ValueError("use either 'tracks' or the single-group 'days' and 'schedule', "
-                             "not both")
+            raise course_error("the program has both 'tracks' and the single-group 'days' and "
+                               "'schedule'.", "use 'tracks' for several groups, or 'days' and "
+                               "'schedule' for one group; not both.", at=("tracks",))
         if not self.tracks and not (self.schedule and self.days):
-            raise ValueError("add 'tracks', or 'days' and 'schedule' for a single group")
+            missing = "'schedule'" if self.days else "'days'" if self.schedule else "'tracks'"
+            raise course_error(f"the program has no groups: {missing} is missing.", "add "
+                               "'tracks:' (see 'The program file' in the README), or 'days:' and "
+                               "'schedule:' for a single group.")
         ids = [t.id for t in self.tracks]
-        if len(set(ids)) != len(ids):
-            raise ValueError("two tracks have the same 'id'; give each track its own id")
+        twice = next((i for i, d in enumerate(ids) if d in ids[:i]), None)
+        if twice is not None:
+            raise course_error(f"two tracks have the id '{ids[twice]}'.", "give each track its "
+                               f"own id, such as '{ids[twice]}-2'.", at=("tracks", twice, "id"))
         return self
 
     @property

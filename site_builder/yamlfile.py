@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import CourseError, Problem
-from .schema import DAYS, pattern_help
+from .schema import DAYS, VARIABLE_PATTERN, pattern_help
 
 M = TypeVar("M", bound=BaseModel)
 Lines = dict[tuple[Any, ...], int]
@@ -285,8 +285,54 @@ def validate(model: type[M], data: Any, lines: Lines, name: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        problems = [schema_problem(err, lines, name, model) for err in e.errors()]
+        errors = _one_union_member(e.errors(), data)
+        problems = [schema_problem(err, lines, name, model) for err in errors]
         raise CourseError(list(dict.fromkeys(problems))) from None
+
+
+# How pydantic names the members of a union in an error's location ('constrained-str', 'dict[..]').
+_UNION_MEMBER = re.compile(r"(constrained-)?(str|int|float|bool|date)|[a-z-]+\[.*\]")
+
+
+def _one_union_member(errors: list[dict[str, Any]], data: Any) -> list[dict[str, Any]]:
+    """Keep, for a value that may be one of several kinds, only the errors of the kind it is.
+
+    Pydantic reports a value that fits no member of a union once per member ("should be text"
+    and "should be a mapping"); the author wrote one of them (text when it is neither).
+    """
+    def split(err: dict[str, Any]) -> tuple[tuple[Any, ...], str] | None:
+        loc = err["loc"]
+        at = next((i for i, p in enumerate(loc)
+                   if isinstance(p, str) and _UNION_MEMBER.fullmatch(p)), None)
+        return None if at is None else (tuple(loc[:at]), loc[at])
+
+    members: dict[tuple[Any, ...], list[str]] = {}
+    for err in errors:
+        if found := split(err):
+            members.setdefault(found[0], []).append(found[1].removeprefix("constrained-"))
+    kept = []
+    for err in errors:
+        found = split(err)
+        if found:
+            where, member = found
+            value = _value_at(data, list(where))
+            kind = "dict" if isinstance(value, dict) else "list" if isinstance(value, list) else ""
+            choices = [m for m in members[where] if kind and m.startswith(kind)]
+            chosen = choices[0] if choices else members[where][0]
+            if member.removeprefix("constrained-") != chosen:
+                continue
+            err = {**err, "loc": (*where, *err["loc"][len(where) + 1:])}
+        kept.append(err)
+    return kept
+
+
+def _value_at(data: Any, path: list[Any]) -> Any:
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 # --- Schema errors in plain words ---------------------------------------------------------------
@@ -353,13 +399,15 @@ def _describe(kind: str, loc: tuple[Any, ...], value: Any, ctx: dict[str, Any],
     if kind.startswith("date"):
         return _bad_date(subject, value)
     if kind == "string_pattern_mismatch":
+        what, fix = pattern_help(ctx.get("pattern", ""))
         if "[key]" in loc:
             name = loc[loc.index("[key]") - 1]
             field = _field(loc[: loc.index("[key]") - 1])
-            return (f"the name {_shown(name)} in '{field}' can use only lowercase "
-                    "letters, digits and '_', starting with a letter.",
-                    "rename it, such as 'group_room'.")
-        what, fix = pattern_help(ctx.get("pattern", ""))
+            if ctx.get("pattern") == VARIABLE_PATTERN:
+                return (f"the name {_shown(name)} in '{field}' can use only lowercase "
+                        "letters, digits and '_', starting with a letter.",
+                        "rename it, such as 'group_room'.")
+            return f"the key {_shown(name)} in '{field}' is not valid: {what}.", fix
         return f"{subject}, but {what}.", fix
     if kind.startswith("int"):
         return (f"field '{field}' must be a whole number, but it is {_shown(value)}.",

@@ -515,7 +515,7 @@ def render_module_handout(course: Course, module_id: str, templates_dir: Path, o
     plan = PrintPlan(course, templates_dir, settings, form_font=form_font(cache_dir))
     job = plan.job(session, "handout")
     with Renderer(PdfCache(cache_dir), workers=1) as renderer:
-        pdf = renderer.render([job])[job.path]
+        pdf = renderer.render([job])[0]
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pdf, out)
     return out

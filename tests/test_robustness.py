@@ -1,26 +1,225 @@
-"""Property tests on the loaders, atomic output under SIGKILL, reproducible builds, and
-`mkdocs serve` surviving a broken edit."""
+"""Property tests: module bodies from a grammar of Markdown and HTML are refused with a file:line
+message or render to nothing unsafe; the YAML readers load any bytes or give our message, in
+bounded time. Also: atomic output under SIGKILL, reproducible builds, and `mkdocs serve` surviving
+a broken edit."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+import tinyhtml5
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.errors import CourseError
+from site_builder.handouts import module_html
 from site_builder.loading import load_course, load_module
+from site_builder.markdown_config import render
+from site_builder.rendering import shift_headings
+from site_builder.schema import Curriculum
+from site_builder.variables import apply_variables
+from site_builder.yamlfile import parse_yaml, read_text, validate
 
 from .conftest import REPO, site_digest
 from .test_serve import _free_port, _wait_for
 
-# --- Property tests ---------------------------------------------------------------------------
+FEW, MANY = 40, 400  # examples per property: in the normal suite, and under the slow marker
+
+
+def _settings(examples: int = 60):
+    return settings(max_examples=examples, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+
+# --- Module bodies --------------------------------------------------------------------------
+
+URL = "https://t.example/p.png"
+_FRAGMENTS = [
+    "Plain words for the reader.", "## A heading", "- an item", "    - a nested item",
+    "1. a numbered item", "> a quote", "", "", "",
+    f'<img src="{URL}">', f'<img\n  src="{URL}"\n  alt="">', f"<IMG SRC={URL}>",
+    "<img src='&#104;ttps://t.example/p.png'>", f"![a picture]({URL})", "![a picture][r]",
+    f"[r]: {URL}", "![x][R]", f"[R]:\n    {URL}", "<https://www.samhsa.gov/>",
+    "[a website](https://www.samhsa.gov/)", "<help@example.org>", "[click](javascript:alert(1))",
+    '<a href="javascript:alert(1)">x</a>', '<a\nhref="java&#x09;script:alert(1)">x</a>',
+    "<script>alert(1)</script>", "<scr\nipt>alert(1)</script>", f'<svg><image href="{URL}"/></svg>',
+    f'<iframe src="{URL}"></iframe>', f'<link rel="stylesheet" href="{URL}">',
+    f"<style>@import url({URL});</style>", f'<div style="background:url({URL})">x</div>',
+    '<span onclick="go()">y</span>', '<body onload="go()">', f'<video poster="{URL}"></video>',
+    f'<object data="{URL}"></object>', '{: onclick="go()" }', f'{{: style="background:url({URL})" }}',
+    "&lt;script&gt;", "&amp; &#60;b&#62;", "<!-- a comment -->", "<!--", "-->", "```", "```html",
+    "~~~", "`<script>`", "    <script>indented</script>", "<div markdown>", "</div>", "<details>",
+    "</details>", "<table>", "<tr><td>", "</table>", "[[write: What will I do?]]", "[[blank]]",
+    "| a | b |\n|---|---|\n| [[blank]] | x |", "!!! note", f"    ![x]({URL})", "<p>", "</p>",
+    "{{ '<scr' ~ 'ipt>' }}", "{{ program_name }}", "{% if program == 'x' %}", "{% endif %}",
+]
+_INDENTS = st.sampled_from(["", "", "", "  ", "    ", "- ", "  - ", "> ", "1. "])
+_LINE = st.builds(lambda indent, fragment: indent + fragment, _INDENTS, st.sampled_from(_FRAGMENTS))
+_BODY = st.lists(_LINE, max_size=10).map("\n".join)
+
+MODULE = """\
+---
+id: prop-module
+code: PR-01
+title: A generated module
+summary: A module whose body is generated from Markdown and HTML pieces.
+phase: engagement
+group_type: test
+duration: 30
+goals:
+  - Stay safe.
+sources:
+  - {{title: A manual, publisher: SAMHSA, year: 2020}}
+---
+
+# Reading
+
+{reading}
+
+## Key points
+
+- One point.
+- {point}
+
+# Worksheet
+
+{worksheet}
+
+# Facilitator guide
+
+{guide}
+
+## Steps
+
+### Check-in (30 min)
+Talk.
+"""
+PROGRAM = "program: Prop IOP\nweeks: 12\ndays: [Monday]\nschedule: [{week: 1, sessions: [prop-module]}]\n"
+
+# What must never reach a page or a PDF: an element that runs or loads, an event handler, an
+# address a browser would load from elsewhere or run.
+_DENIED_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "link",
+                "meta", "base", "style", "svg", "math", "video", "audio", "source", "track",
+                "picture", "image", "form", "template", "noscript", "portal"}
+_LOADS = {"src", "srcset", "poster", "data", "background", "action", "formaction", "ping",
+          "lowsrc", "dynsrc", "xlink:href"}
+_SAFETY = ("not allowed", "loaded from another website", "runs code", "not closed",
+           "points outside", "not a file in the project", "not a web, email")
+
+
+def _unsafe(html: str) -> list[str]:
+    """What in the HTML runs or loads: read by tinyhtml5, another WHATWG parser than the check's."""
+    found = []
+    for element in tinyhtml5.parse(f"<!DOCTYPE html><body>{html}").iter():
+        if not isinstance(element.tag, str):
+            continue
+        namespace, _, tag = element.tag.rpartition("}")
+        if tag in _DENIED_TAGS or "xhtml" not in namespace:
+            found.append(f"<{tag}>")
+        for name, value in element.attrib.items():
+            name = name.rpartition("}")[2].lower()
+            address = re.sub(r"[\t\n\r]", "", value).strip().lower().replace("\\", "/")
+            if name.startswith("on") or (name == "style" and re.search(r"url|@import|expr",
+                                                                        address)):
+                found.append(f"{tag} {name}={value!r}")
+            elif name in _LOADS or (name == "href" and tag != "a"):
+                if re.match(r"[a-z][a-z0-9+.-]*:|//", address):
+                    found.append(f"{tag} {name}={value!r}")
+            elif name == "href" and re.match(r"(javascript|vbscript|data):", address):
+                found.append(f"{tag} {name}={value!r}")
+    return found
+
+
+def _outputs(module) -> list[str]:
+    """The HTML of each place a module's text ends up: the two pages and the printed parts."""
+    page = (f"{module.reading}\n\n## Words to know\n\n- **Term**: a meaning\n\n## Worksheet\n\n"
+            f"Use this worksheet.\n{{: .ws-note }}\n\n{shift_headings(module.worksheet)}")
+    guide_page = f"## Goals\n\n- A goal\n\n{module.guide}"
+    return [render(page), render(guide_page),
+            module_html(shift_headings(module.worksheet), prefix=module.meta.code),
+            module_html(module.guide), *[module_html(p) for p in module.key_points]]
+
+
+def _check_module_body(root: Path, reading: str, worksheet: str, guide: str, point: str) -> None:
+    path = root / "modules" / "prop-module.md"
+    path.parent.mkdir(exist_ok=True)
+    text = MODULE.format(reading=reading, worksheet=worksheet, guide=guide, point=point)
+    path.write_text(text, encoding="utf-8")
+    program = validate(Curriculum, *parse_yaml(PROGRAM, "p.yml"), "p.yml")
+    try:
+        module = apply_variables(load_module(path, root), program, root / "curriculum/p.yml",
+                                 root)
+    except CourseError as e:
+        for problem in e.problems:
+            assert problem.file == "modules/prop-module.md" and problem.fix, str(problem)
+            if any(kind in problem.message for kind in _SAFETY):
+                assert problem.line and 1 <= problem.line <= text.count("\n") + 1, str(problem)
+        return
+    for html in _outputs(module):
+        assert _unsafe(html) == [], html
+
+
+@pytest.mark.parametrize("examples", [pytest.param(FEW, id="few"),
+                                      pytest.param(MANY, id="many", marks=pytest.mark.slow)])
+def test_any_module_body_is_refused_or_renders_safe(tmp_path_factory, examples):
+    @_settings(examples)
+    @given(reading=_BODY, worksheet=_BODY, guide=_BODY, point=_LINE)
+    def check(reading, worksheet, guide, point):
+        _check_module_body(tmp_path_factory.mktemp("prop"), reading, worksheet, guide, point)
+
+    check()
+
+
+def test_the_oracle_sees_what_the_check_refuses():
+    assert _unsafe(f'<p><img src="{URL}"></p><a href="javascript:x">y</a>') == [
+        f"img src='{URL}'", "a href='javascript:x'"]
+
+
+# --- YAML readers ---------------------------------------------------------------------------
+
+_YAML_PIECES = ["a: ", "b:", "- ", "  ", "\t", "\n", "[", "]", "{", "}", ", ", ": ", "'", '"',
+                "&x ", "*x", "<<: *x", "? ", "!!binary ", "!!python/object ", "%YAML 1.1\n",
+                "---\n", "...\n", "# c", "2027-13-01", "01/04/2027", "9" * 50, "lunes",
+                "Monday", "program: X", "weeks: 12", "tracks:", "days: [", "\x00", "\ufeff"]
+
+
+def _load_or_our_error(raw: bytes, root: Path) -> None:
+    path = root / "program.yml"
+    path.write_bytes(raw)
+    start = time.perf_counter()
+    try:
+        data, lines = parse_yaml(read_text(path, "program.yml"), "program.yml")
+        validate(Curriculum, data, lines, "program.yml")
+    except CourseError as e:
+        assert e.problems and all(p.file == "program.yml" and p.fix for p in e.problems), str(e)
+    assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize("examples", [pytest.param(FEW, id="few"),
+                                      pytest.param(MANY, id="many", marks=pytest.mark.slow)])
+def test_any_bytes_load_or_give_our_error(tmp_path_factory, examples):
+    root = tmp_path_factory.mktemp("yaml")
+
+    @_settings(examples)
+    @given(raw=st.one_of(st.binary(max_size=300),
+                         st.lists(st.sampled_from(_YAML_PIECES), max_size=40).map(
+                             lambda pieces: "".join(pieces).encode())))
+    def check(raw):
+        _load_or_our_error(raw, root)
+
+    check()
+
+
+# --- Loaders on structured input ------------------------------------------------------------
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 60), st.text(max_size=12),
                      st.dates().map(str), st.sampled_from(["Monday", "Friday", "x", "90", ""]))
@@ -34,13 +233,7 @@ _module_keys = st.sampled_from(["id", "code", "title", "summary", "phase", "grou
                                 "duration", "goals", "key_terms", "sources", "topics", "x"])
 
 
-def _settings():
-    return settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
-
-
-@_settings()
+@_settings(FEW)
 @given(data=st.dictionaries(_curriculum_keys, _values, max_size=8))
 def test_any_curriculum_loads_or_gives_our_error(tmp_path_factory, data):
     root = tmp_path_factory.mktemp("prop")
@@ -52,7 +245,7 @@ def test_any_curriculum_loads_or_gives_our_error(tmp_path_factory, data):
         assert e.problems and all(str(p) for p in e.problems)
 
 
-@_settings()
+@_settings(FEW)
 @given(text=st.text(max_size=300))
 def test_any_curriculum_text_loads_or_gives_our_error(tmp_path_factory, text):
     root = tmp_path_factory.mktemp("prop")
@@ -64,7 +257,7 @@ def test_any_curriculum_text_loads_or_gives_our_error(tmp_path_factory, text):
         pass
 
 
-@_settings()
+@_settings(FEW)
 @given(meta=st.dictionaries(_module_keys, _values, max_size=8),
        body=st.text(max_size=200))
 def test_any_front_matter_loads_or_gives_our_error(tmp_path_factory, meta, body):
@@ -82,6 +275,7 @@ def test_any_front_matter_loads_or_gives_our_error(tmp_path_factory, meta, body)
 
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_previous_site_whole(project, tmp_path):
     project.build()
     before = site_digest(project.site)
@@ -114,6 +308,7 @@ def test_killed_build_leaves_previous_site_whole(project, tmp_path):
 # --- Reproducible builds ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_clean_builds_are_byte_identical(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     from site_builder.building import build_site
@@ -135,6 +330,7 @@ def test_two_clean_builds_are_byte_identical(project, tmp_path, monkeypatch):
 # --- mkdocs serve survives mistakes -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_serve_survives_a_broken_module_and_recovers(project):
     port = _free_port()
     mkdocs = Path(sys.executable).with_name("mkdocs")

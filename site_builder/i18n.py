@@ -88,8 +88,11 @@ def _load(language: str, stamp: tuple[tuple[Path, int], ...], root: Path | None)
         return Messages(language, NullTranslations(), frozenset(), ())
     merged = Catalog(locale=_babel_locale(language))
     problems: list[Problem] = []
-    for path in files:
-        for message in _read(path, language, root, problems):
+    for number, path in enumerate(files):
+        catalog, messages = _read(path, language, root, problems)
+        if number == 0 and catalog is not None:  # its Plural-Forms say which form is which
+            merged.mime_headers = catalog.mime_headers
+        for message in messages:
             merged.delete(message.id, context=message.context)  # a later catalog (the
             merged[message.id] = message                        # program's) replaces the word
     if problems:
@@ -108,8 +111,9 @@ def _translated(message) -> bool:
     return not message.fuzzy and all(strings)
 
 
-def _read(path: Path, language: str, root: Path | None, problems: list[Problem]) -> list:
-    """Read one catalog; add a Problem for each entry that cannot be used."""
+def _read(path: Path, language: str, root: Path | None, problems: list[Problem]):
+    """Read one catalog; return it and its usable entries, adding a Problem for each entry
+    that cannot be used."""
     from babel.messages.pofile import PoFileError, read_po
 
     name = display_path(path, root)
@@ -122,7 +126,7 @@ def _read(path: Path, language: str, root: Path | None, problems: list[Problem])
         problems.append(Problem(name, f"the message catalog cannot be read: {what}.", line=line,
                                 fix="check the quotes of msgid/msgstr on this line (a tool such "
                                 "as Poedit keeps the file valid)."))
-        return []
+        return None, []
     found = []
     for message in catalog:
         if not message.id or not _translated(message):
@@ -141,7 +145,7 @@ def _read(path: Path, language: str, root: Path | None, problems: list[Problem])
                 break
         else:
             found.append(message)
-    return found
+    return catalog, found
 
 
 def _format_error(text: str, names: set[str]) -> str | None:

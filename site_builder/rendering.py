@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from .checks import Limits
 from .errors import CourseError, Problem
 from .i18n import Messages, day_name, install, load_messages, long_date, number, short_date
 from .paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
@@ -57,7 +58,7 @@ def make_environment(templates_dir: Path, course: Course | None = None) -> jinja
     env.filters["longdate"] = lambda d: long_date(d, language)
     env.filters["shortdate"] = lambda d: short_date(d, language)
     env.filters["dayname"] = lambda day: day_name(day, language)
-    env.filters["hours"] = lambda h: number(h, language)
+    env.filters["hours"] = env.filters["number"] = lambda n: number(n, language)
     env.globals["language"] = language
     return env
 
@@ -101,7 +102,7 @@ def render_pages(
     """Return {page path: Markdown} for every page of the course site."""
     env = make_environment(templates_dir, course)
     context = {"course": course, "program": course.curriculum, "facilitator_pages":
-               facilitator_pages, "page_of": _page_links(course), "hours": course.hours(),
+               facilitator_pages, "limits": Limits(), "pdfs": True, "page_of": _page_links(course), "hours": course.hours(),
                "chart": hours_chart(course), "multi_track": len(course.group_tracks) > 1,
                "pdfs": True, **(extra or {})}
     jobs: list[tuple[str, str, dict[str, Any]]] = [

@@ -96,3 +96,9 @@ def test_catalogs_are_up_to_date_and_spanish_is_complete():
     assert set(found) == pot, "run 'site-builder messages' to bring the catalogs up to date"
     spanish = i18n.load_messages("es", [TEMPLATES], REPO)
     assert spanish.missing(found) == []
+
+
+def test_one_template_set_for_every_language():
+    assert not (TEMPLATES / "es").exists()
+    names = [p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.j2")]
+    assert len(names) == len({name.rsplit("/", 1)[-1] for name in names}) > 15

@@ -298,18 +298,29 @@ def _one_union_member(errors: list[dict[str, Any]], data: Any) -> list[dict[str,
     """Keep, for a value that may be one of several kinds, only the errors of the kind it is.
 
     Pydantic reports a value that fits no member of a union once per member ("should be text"
-    and "should be a mapping"); the author wrote one of them (text when it is neither).
+    and "should be a mapping"); the author wrote one of them (text when it is neither). A member
+    is named like 'constrained-str' or 'dict[...]', or by its model's class name.
     """
+    def tagged(loc: tuple[Any, ...]) -> int | None:
+        return next((i for i, p in enumerate(loc)
+                     if isinstance(p, str) and _UNION_MEMBER.fullmatch(p)), None)
+
+    unions = {tuple(err["loc"][:i]) for err in errors if (i := tagged(err["loc"])) is not None}
+
     def split(err: dict[str, Any]) -> tuple[tuple[Any, ...], str] | None:
         loc = err["loc"]
-        at = next((i for i, p in enumerate(loc)
-                   if isinstance(p, str) and _UNION_MEMBER.fullmatch(p)), None)
+        at = next((i for i in range(len(loc)) if tuple(loc[:i]) in unions
+                   and isinstance(loc[i], str)), None)
         return None if at is None else (tuple(loc[:at]), loc[at])
+
+    def kind_of(member: str) -> str:
+        member = member.removeprefix("constrained-")
+        return "dict" if member[:1].isupper() else member
 
     members: dict[tuple[Any, ...], list[str]] = {}
     for err in errors:
         if found := split(err):
-            members.setdefault(found[0], []).append(found[1].removeprefix("constrained-"))
+            members.setdefault(found[0], []).append(kind_of(found[1]))
     kept = []
     for err in errors:
         found = split(err)
@@ -319,7 +330,7 @@ def _one_union_member(errors: list[dict[str, Any]], data: Any) -> list[dict[str,
             kind = "dict" if isinstance(value, dict) else "list" if isinstance(value, list) else ""
             choices = [m for m in members[where] if kind and m.startswith(kind)]
             chosen = choices[0] if choices else members[where][0]
-            if member.removeprefix("constrained-") != chosen:
+            if kind_of(member) != chosen:
                 continue
             err = {**err, "loc": (*where, *err["loc"][len(where) + 1:])}
         kept.append(err)

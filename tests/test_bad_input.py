@@ -13,6 +13,8 @@ import shutil
 
 import pytest
 
+from site_builder.schema import Track
+
 from .conftest import Project, site_digest
 
 MODULE = "modules/refusal-skills.md"
@@ -55,8 +57,7 @@ CASES: dict[str, tuple[tuple, str]] = {
         (("replace", CURRICULUM, "session_minutes: 90", "session_minute: 90"),),
         "curriculum/default.yml:{line:session_minute: 90}: unknown field "
         "'tracks.session_minute'. Fix: did you mean 'session_minutes'? The allowed fields are: "
-        "id, name, days, steps, session_minutes, start_week, end_week, open_entry, service, "
-        "modules, schedule."),
+        f"{', '.join(Track.model_fields)}."),
     "course too long": (
         (("replace", CURRICULUM, "weeks: 2\n", "weeks: 20\n"),),
         "curriculum/default.yml:{line:weeks: 20}: the course has 20 weeks, but 1 to 16 weeks are "
@@ -437,10 +438,8 @@ def test_bypasses_are_refused_without_pdfs_too(built_small, tmp_path, name):
 @pytest.mark.parametrize("days", ["[monday, wednesday, FRIDAY]",
                                   "[Lunes, miércoles, Viernes]", "[lunes, miercoles, VIERNES]"])
 def test_lowercase_and_spanish_day_names_work(small, days):
-    small.replace(CURRICULUM, "days: [Monday, Wednesday, Friday]", f"days: {days}")
-    result = small.cli("check")
-    assert result.exit_code == 0, result.output
     from site_builder.programs import load_program
 
+    small.replace(CURRICULUM, "days: [Monday, Wednesday, Friday]", f"days: {days}")
     course = load_program(small.root, "default")
     assert [s.day for s in course.sessions[:3]] == ["Monday", "Wednesday", "Friday"]

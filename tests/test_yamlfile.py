@@ -211,9 +211,7 @@ DAYS = "Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday"
      f"{NAME}:7: field 'tracks.steps.weeks' is 'soon', but it must be a week or a range of "
      'weeks. Fix: write a week such as 3, or a range such as "1-4".'),
     ("tracks:", "trucks:", f"{NAME}:4: unknown field 'trucks'. Fix: did you mean 'tracks'? The "
-     "allowed fields are: program, weeks, min_weeks, max_weeks, language, start_date, holidays, "
-     "days, session_minutes, schedule, tracks, hours, contact, logo, colors, local_resources, "
-     "crisis_lines, variables, paper, large_print, translations."),
+     f"allowed fields are: {', '.join(Curriculum.model_fields)}."),
 ])
 def test_schema_errors_in_our_words(old, new, message):
     assert _error(_program(old, new)) == message

@@ -40,17 +40,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
                                     dir=target.parent))
     try:
         with collected_print_runs() as runs:
-            config = _build_one(config_file, staging, strict)
-            plugin = config.plugins.get("course")
-            languages = plugin.course.curriculum.translations if plugin and plugin.course else []
-            for language in languages if plugin.config.language == "en" else []:
-                other = config_file.with_name(f"{config_file.stem}.{language}{config_file.suffix}")
-                if not other.is_file():
-                    raise CourseError(Problem(config_file.name, f"'translations' lists "
-                                              f"'{language}', but {other.name} does not exist.",
-                                              fix=f"create {other.name} (see 'Adding a language' "
-                                              "in the README) or remove the language."))
-                _build_one(other, staging / language, strict)
+            _build_one(config_file, staging, strict)  # every language: the plugin builds them
             for run, site_dir in runs:
                 run.wait(site_dir)
         _swap_in(staging, target)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .errors import Problem
     from .scheduling import Meeting
     from .schema import CrisisLine, Curriculum, ModuleMeta, Track
 
@@ -83,6 +84,8 @@ class Course:
     untranslated: list[str] = field(default_factory=list)
     root: Path | None = None
     """The project folder (where mkdocs.yml is): file names in messages are relative to it."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What the build should warn about (a program text missing in this language, ...)."""
 
     @property
     def weeks(self) -> list[tuple[int, list[Session]]]:

@@ -14,6 +14,7 @@ from .safety import module_problems
 from .scheduling import Meeting, place_meetings
 from .variables import apply_variables, uses_variables
 from .schema import CrisisFile, Curriculum, ModuleMeta
+from .texts import localize_curriculum, localize_lines
 from .yamlfile import line_of, parse_yaml, read_text, validate
 
 PARTS = ("Reading", "Worksheet", "Facilitator guide")
@@ -36,7 +37,9 @@ def load_course(
                                   fix="use one of: " + ", ".join(sorted(LANGUAGES)) + ", or "
                                   "add it to languages.yml (see 'Adding a language')."))
     curriculum, lines = _load_curriculum(curriculum_file, root)
-    crisis = _attempt(problems, lambda: _load_crisis(crisis_file, root))
+    curriculum, warnings = localize_curriculum(curriculum, language, lines,
+                                               _name(curriculum_file, root))
+    crisis = _attempt(problems, lambda: _load_crisis(crisis_file, root, language, warnings))
     program_dir = curriculum_file.with_suffix("")
     modules, failed = _load_modules(modules_dir, root, problems)
     if (program_dir / "modules").is_dir():  # the program's own modules replace by id
@@ -64,7 +67,8 @@ def load_course(
     return Course(curriculum, modules, sessions, lines_all, files, meetings,
                   program_id=curriculum_file.stem, program_dir=program_dir, language=language,
                   untranslated=[m for m in untranslated if any(s.module.id == m
-                                                               for s in sessions)], root=root)
+                                                               for s in sessions)], root=root,
+                  warnings=warnings)
 
 
 def _translate(modules: dict[str, Module], language: str, root: Path,
@@ -161,10 +165,15 @@ def _load_curriculum(path: Path, root: Path) -> tuple[Curriculum, dict]:
     return curriculum, lines
 
 
-def _load_crisis(path: Path, root: Path) -> CrisisFile:
+def _load_crisis(path: Path, root: Path, language: str = "en",
+                 warnings: list[Problem] | None = None) -> CrisisFile:
     name = _name(path, root)
     data, lines = parse_yaml(read_text(path, name), name)
-    return validate(CrisisFile, data, lines, name)
+    crisis = validate(CrisisFile, data, lines, name)
+    found, fallbacks = localize_lines(crisis.crisis_lines, language, "en", lines, name)
+    if warnings is not None:
+        warnings.extend(fallbacks)
+    return crisis.model_copy(update={"crisis_lines": found})
 
 
 def _load_modules(modules_dir: Path, root: Path, problems: list[Problem]):

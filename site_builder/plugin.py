@@ -17,17 +17,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .checks import (Limits, check_content, load_measurements, reading_levels,
-                     save_measurements)
+from .checks import load_measurements, save_measurements
 from .errors import CourseError, Problem
-from .scheduling import short_weeks
 from . import live
 from .handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font, hand_over
 from .paths import all_pdf_paths
-from .languages import LANGUAGES, localized
-from .loading import load_course
+from . import pipeline
+from .editions import Edition, site_languages
 from .i18n import install
-from .rendering import build_nav, course_messages, render_pages
+from .rendering import course_messages
 from .worksheet import WorksheetExtension
 
 if TYPE_CHECKING:
@@ -69,8 +67,10 @@ class CoursePluginConfig(base.Config):
     """Highest SMOG grade a client page or handout may have."""
     min_ease = c.Type((int, float), default=65)
     """Lowest Fernández-Huerta ease a Spanish client page or handout may have."""
-    language = c.Type(str, default="en")
-    """The language of this build: modules use their `<id>.<language>.md` translation."""
+    language = c.Deprecated(message="the course plugin has no 'language' option any more: a "
+                            "build is in 'theme.language', and the program's 'translations' are "
+                            "built beside it (see 'Adding a language' in the README).",
+                            removed=True)
     pdfs = c.Type(bool, default=True)
     """Render the PDF handouts (set false for a quick preview of the pages)."""
     cache_dir = c.Type(str, default=".cache")
@@ -87,18 +87,13 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         self.course: Course | None = None
         self.error: CourseError | None = None
         root = Path(config.config_file_path).parent
+        language = config.theme["language"]  # MkDocs' own setting: the language of this build
         try:
-            language = self.config.language
-            self.course = load_course(Path(self.config.curriculum), Path(self.config.modules_dir),
-                                      localized(Path(self.config.crisis_lines), language),
-                                      root=root, language=language)
+            self.course = pipeline.load(self.config, root, language)
             measurements = root / self.config.cache_dir / "reading-levels.json"
             load_measurements(measurements)
-            check_content(self.course, root=root, limits=self._limits())
-            self.pages = render_pages(self.course, Path(self.config.templates_dir),
-                                      facilitator_pages=self.config.facilitator_pages,
-                                      extra={"reading_levels": reading_levels(self.course),
-                                             "pdfs": self.config.pdfs})
+            site = pipeline.prepare(self.course, self.config, root)
+            self.pages = site.pages
             save_measurements(measurements)
             self.print_run = self._print_run(root) if self.config.pdfs else None
             if self.print_run is not None and not live.serving:
@@ -109,11 +104,10 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         self._check_hours()
         self._brand(config)
         self._languages(config)
-        config.nav = build_nav(self.course, Path(self.config.templates_dir),
-                               facilitator_pages=self.config.facilitator_pages)
+        self._set(config, "nav", site.nav, "from the program's weeks and sessions")
         config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
         config.extra["program"] = self.course.curriculum.program
-        config.site_name = self.course.curriculum.program
+        self._set(config, "site_name", self.course.curriculum.program, "the program's name")
         config.markdown_extensions.append(WorksheetExtension())
         log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
                  len(self.course.sessions), self.course.curriculum.weeks)
@@ -132,60 +126,101 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         _CURRENT_RUN[0].renderer.announce = live.serving
         return _CURRENT_RUN[0]
 
-    def _limits(self) -> Limits:
-        return Limits(max_grade=self.config.max_grade, max_smog=self.config.max_smog,
-                      min_ease=self.config.min_ease)
+    def _set(self, config: MkDocsConfig, key: str, value, source: str) -> None:
+        """Set a MkDocs setting for the author, and say so (replacing mkdocs.yml's, if any)."""
+        old = config.get(key)
+        what = f"to '{value}', {source}" if isinstance(value, str) else source
+        replaced = (f" (instead of '{old}' from mkdocs.yml)" if isinstance(old, str) else
+                    " (instead of the one in mkdocs.yml)") if old and old != value else ""
+        log.info("Setting '%s' %s%s.", key, what, replaced)
+        config[key] = value
 
     def _check_hours(self) -> None:
-        curriculum = self.course.curriculum
-        short = short_weeks(curriculum, self.course.hours())
-        if not short:
+        shortfall = pipeline.hours_shortfall(self.course)
+        if shortfall is None:
             return
-        weeks = ", ".join(f"week {w} ({h:g} h)" for w, h in short)
-        text = (f"{len(short)} week(s) are under the minimum of {curriculum.hours.minimum:g} "
-                f"contact hours: {weeks}. Add a group or service, or list step-down weeks "
-                "under 'hours: exempt_weeks'.")
-        if curriculum.hours.on_shortfall == "fail":
+        text, stops = shortfall
+        if stops:
             self.error = CourseError(Problem(self.config.curriculum, text))
             raise PluginError(str(self.error))
         log.warning(text)
 
     def _languages(self, config: MkDocsConfig) -> None:
-        """Set the theme language, link every page to the other language, warn on fallbacks."""
-        language = self.config.language
-        config.theme["language"] = language
-        for module_id in self.course.untranslated:
-            log.warning("Module '%s' has no '%s' translation (modules/%s.%s.md); its pages and "
-                        "handouts are in English with a notice.", module_id, language, module_id,
-                        language)
-        if language == "en" and self.course.curriculum.translations:
-            other = self.course.curriculum.translations[0]
-            config.extra["alternate_language"] = {"lang": other, "prefix": f"{other}/",
-                                                  "label": LANGUAGES[other].name}
-        elif language != "en":
-            config.extra["alternate_language"] = {"lang": "en", "prefix": "../",
-                                                  "label": LANGUAGES["en"].name}
+        """Decide which languages this build makes, link them with Material's language
+        selector, and warn about what this language shows in another one."""
+        edition = getattr(self, "nested_edition", None)  # set on the plugin of another language
+        if edition is None:
+            languages = site_languages(self.course.curriculum, self.course.language)
+            if live.serving and len(languages) > 1:
+                log.info("Serving '%s' only (the program's other languages, %s, are made by "
+                         "'mkdocs build' and 'site-builder build').", languages[0],
+                         ", ".join(languages[1:]))
+                languages = languages[:1]
+            edition = Edition(self.course.language, languages)
+        self.edition = edition
+        for warning in pipeline.warnings(self.course, self.config):
+            log.warning(warning)
+        if edition.others:
+            log.info("Languages: '%s' here, %s in %s.", edition.language, ", ".join(
+                f"'{code}'" for code in edition.others), ", ".join(f"{code}/" for code in
+                                                                edition.others))
+        if len(edition.languages) > 1:
+            if config.extra.get("alternate"):
+                log.info("Keeping the 'extra.alternate' language selector of mkdocs.yml.")
+            else:
+                config.extra["alternate"] = edition.alternate()
+
+    def _build_other_languages(self, config: MkDocsConfig) -> None:
+        """One build, one site: build each other language of the program into `<code>/` of
+        this site, as a full MkDocs build of the same mkdocs.yml in that language."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.config.defaults import MkDocsConfig
+        from mkdocs.exceptions import Abort
+
+        # MkDocs keeps the plugins that have on_startup (this one, Material's search) from one
+        # load_config to the next; the other language needs its own, or it would take over
+        # this build's state (its search index, its pages, its print run).
+        option = MkDocsConfig.plugins
+        for language in self.edition.others:
+            kept, option.plugin_cache = option.plugin_cache, {}
+            try:
+                other = load_config(config.config_file_path, strict=config.strict,
+                                    site_dir=str(Path(config.site_dir) / language),
+                                    use_directory_urls=config.use_directory_urls)
+            finally:
+                option.plugin_cache = kept
+            other.theme["language"] = language
+            plugin = next(p for p in other.plugins.values() if isinstance(p, CoursePlugin))
+            plugin.nested_edition = Edition(language, self.edition.languages)
+            log.info("Building the '%s' pages into %s/.", language, language)
+            other.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(other)
+            except Abort:
+                self.error = getattr(plugin, "error", None)
+                raise
+            finally:
+                other.plugins.on_shutdown()
 
     def _brand(self, config: MkDocsConfig) -> None:
         """Put the program's logo and colours on the site."""
-        curriculum = self.course.curriculum
-        self.assets: dict[str, bytes] = {}
-        if curriculum.logo:
-            logo = Path(self.config.curriculum).parent / curriculum.logo
-            target = f"assets/program-logo{logo.suffix.lower()}"
-            self.assets[target] = logo.read_bytes()
-            config.theme["logo"] = target
-        if curriculum.colors:
-            color = curriculum.colors.primary
-            css = (f":root, [data-md-color-scheme] {{ --md-primary-fg-color: {color}; "
-                   f"--md-primary-fg-color--light: {color}; --md-primary-fg-color--dark: "
-                   f"{color}; --md-accent-fg-color: {color}; }}\n")
-            self.assets["assets/stylesheets/program.css"] = css.encode()
-            config.extra_css.append("assets/stylesheets/program.css")
+        brand = pipeline.branding(self.course, self.config)
+        self.assets: dict[str, bytes] = brand.assets
+        if brand.logo:
+            log.info("Setting 'theme.logo' to the program's logo (%s).",
+                     self.course.curriculum.logo)
+            config.theme["logo"] = brand.logo
+        if brand.stylesheet:
+            config.extra_css.append(brand.stylesheet)
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        """Give the theme templates (templates/theme/) the course's interface words."""
+        """Give the theme templates (templates/theme/) the course's interface words; then,
+        for a main build, build the program's other languages (MkDocs has cleaned site_dir and
+        has not written this language's pages yet)."""
         install(env, course_messages(Path(self.config.templates_dir), self.course))
+        if self.edition.others:
+            self._build_other_languages(config)
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "mkdocs.es.yml", "curriculum", "modules", "templates", "docs")
+PROJECT_PARTS = ("mkdocs.yml", "curriculum", "modules", "templates", "docs")
 
 
 class Project:

@@ -1,0 +1,150 @@
+"""The steps every build and every check takes, in one place.
+
+The MkDocs plugin (`plugin.py`) and the `site-builder` commands (`cli.py`) call these with the
+course plugin's options from `mkdocs.yml` (or `Options()`, the same defaults), so a check
+validates exactly what a build would build:
+
+1. `load`: the program, its modules in the build's language, the crisis lines;
+2. `prepare`: the content checks, every page (Markdown) and the nav;
+3. `warnings`, `hours_shortfall`, `branding`: what the build tells the author and puts on
+   the site besides the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .checks import Limits, check_content, reading_levels
+from .i18n import extract
+from .languages import localized
+from .loading import load_course
+from .rendering import build_nav, course_messages, render_pages, template_roots
+from .scheduling import short_weeks
+
+if TYPE_CHECKING:
+    from .course import Course
+
+
+@dataclass(frozen=True)
+class Options:
+    """The course plugin's options (see `CoursePluginConfig`), with the same defaults."""
+
+    curriculum: str = "curriculum/default.yml"
+    modules_dir: str = "modules"
+    templates_dir: str = "templates"
+    crisis_lines: str = "curriculum/crisis-lines.yml"
+    facilitator_pages: bool = True
+    max_grade: float = 7
+    max_smog: float = 9
+    min_ease: float = 65
+    pdfs: bool = True
+    cache_dir: str = ".cache"
+
+    @classmethod
+    def for_project(cls, root: Path, **values: Any) -> Options:
+        """The default options with their paths inside the project folder `root`."""
+        base = cls()
+        paths = {k: str(root / getattr(base, k)) for k in ("curriculum", "modules_dir",
+                                                           "templates_dir", "crisis_lines")}
+        return cls(**{**paths, **values})
+
+
+def load(options, root: Path, language: str = "en") -> Course:
+    """Load the course the options describe, in `language` (modules use their
+    `<id>.<language>.md` translation, crisis lines their `crisis-lines.<language>.yml`)."""
+    return load_course(Path(options.curriculum), Path(options.modules_dir),
+                       localized(Path(options.crisis_lines), language), root=root,
+                       language=language)
+
+
+def limits(options) -> Limits:
+    """The reading-level limits for client text."""
+    return Limits(max_grade=options.max_grade, max_smog=options.max_smog,
+                  min_ease=options.min_ease)
+
+
+@dataclass
+class Site:
+    """What a build makes from a course: its pages (Markdown by site path) and its nav."""
+
+    course: Course
+    pages: dict[str, str]
+    nav: list[Any] = field(default_factory=list)
+
+
+def prepare(course: Course, options, root: Path) -> Site:
+    """Check the content (reading level, person-first words), render every page and the nav;
+    raise CourseError with every problem found."""
+    templates = Path(options.templates_dir)
+    check_content(course, root=root, limits=limits(options))
+    pages = render_pages(course, templates, facilitator_pages=options.facilitator_pages,
+                         extra={"reading_levels": reading_levels(course), "pdfs": options.pdfs,
+                                "limits": limits(options)})
+    nav = build_nav(course, templates, facilitator_pages=options.facilitator_pages)
+    return Site(course, pages, nav)
+
+
+def warnings(course: Course, options) -> list[str]:
+    """Return what a build of this course should warn about: program texts, modules and
+    interface words that this language shows in the program's main language or English."""
+    found = [str(problem) for problem in course.warnings]
+    language = course.language
+    for module_id in course.untranslated:
+        found.append(f"Module '{module_id}' has no '{language}' translation "
+                     f"(modules/{module_id}.{language}.md); its pages and handouts are in "
+                     "English with a notice.")
+    if language != "en":
+        templates = Path(options.templates_dir)
+        messages = course_messages(templates, course)
+        missing = messages.missing(extract(template_roots(templates, course), course.root))
+        if missing:
+            shown = "; ".join(f"'{m}'" for m in missing[:5]) + ("; ..." if len(missing) > 5
+                                                                 else "")
+            found.append(f"{len(missing)} interface string(s) have no '{language}' translation "
+                         f"in templates/locales/{language}.po and are shown in English: {shown} "
+                         f"Fix: run 'site-builder messages --language {language}' and translate "
+                         "the new entries.")
+    return found
+
+
+def hours_shortfall(course: Course) -> tuple[str, bool] | None:
+    """Return (message, whether it stops the build) when weeks are under the minimum hours."""
+    curriculum = course.curriculum
+    short = short_weeks(curriculum, course.hours())
+    if not short:
+        return None
+    weeks = ", ".join(f"week {w} ({h:g} h)" for w, h in short)
+    text = (f"{len(short)} week(s) are under the minimum of {curriculum.hours.minimum:g} "
+            f"contact hours: {weeks}. Add a group or service, or list step-down weeks "
+            "under 'hours: exempt_weeks'.")
+    return text, curriculum.hours.on_shortfall == "fail"
+
+
+@dataclass(frozen=True)
+class Branding:
+    """The program's logo and colours: files to add to the site, and the theme settings."""
+
+    assets: dict[str, bytes]
+    logo: str | None = None
+    stylesheet: str | None = None
+
+
+def branding(course: Course, options) -> Branding:
+    """Return the program's logo (as a site file) and its colours (as a stylesheet)."""
+    curriculum = course.curriculum
+    assets: dict[str, bytes] = {}
+    logo = stylesheet = None
+    if curriculum.logo:
+        source = Path(options.curriculum).parent / curriculum.logo
+        logo = f"assets/program-logo{source.suffix.lower()}"
+        assets[logo] = source.read_bytes()
+    if curriculum.colors:
+        color = curriculum.colors.primary
+        stylesheet = "assets/stylesheets/program.css"
+        assets[stylesheet] = (f":root, [data-md-color-scheme] {{ --md-primary-fg-color: {color}; "
+                              f"--md-primary-fg-color--light: {color}; "
+                              f"--md-primary-fg-color--dark: {color}; "
+                              f"--md-accent-fg-color: {color}; }}\n").encode()
+    return Branding(assets, logo, stylesheet)

@@ -10,15 +10,15 @@ from pathlib import Path
 import click
 
 from .building import build_site, load_mkdocs_config
-from .checks import (Limits, Readability, check_content, module_findings, module_readability,
-                     reading_levels)
+from .checks import Limits, Readability, module_findings, module_readability, reading_levels
 from .errors import CourseError, Problem
-from .languages import localized
 from .handouts import PrintSettings, form_font, plan_print_jobs, render_module_handout
-from .loading import load_course, load_module
+from .loading import load_module
 from .programs import (PROGRAM_ENV, list_programs, load_program, program_file,
                        program_json_schema, scaffold_program)
-from .rendering import render_pages
+from .i18n import extract, update_catalog, write_template
+from .rendering import course_messages, template_roots
+from . import pipeline
 
 CONFIG = click.option("-f", "--config-file", type=click.Path(path_type=Path),
                       default=Path("mkdocs.yml"), show_default=True,
@@ -143,11 +143,6 @@ def serve(config_file: Path, dev_addr: str) -> None:
                  build_type="dirty")
 
 
-def _limits(options) -> Limits:
-    return Limits(max_grade=options.max_grade, max_smog=options.max_smog,
-                  min_ease=options.min_ease)
-
-
 def _print_reading_levels(levels, limits: Limits, language: str) -> None:
     click.echo(f"Reading level ({language}; limit for client text: "
                f"{Readability.limit_text(limits, language)}):")
@@ -170,10 +165,7 @@ def _load(config_file: Path, language: str = "en"):
         raise CourseError(Problem(config_file.name, "the 'course' plugin is not listed under "
                                   "'plugins'.", fix="add '- course' to the plugins list."))
     options = config.plugins["course"].config
-    course = load_course(Path(options.curriculum), Path(options.modules_dir),
-                         localized(Path(options.crisis_lines), language),
-                         root=config_file.resolve().parent, language=language)
-    return options, course
+    return options, pipeline.load(options, config_file.resolve().parent, language)
 
 
 LANGUAGE = click.option("-l", "--language", default="en", show_default=True,
@@ -208,6 +200,36 @@ def handout(config_file: Path, program: str | None, language: str, module_id: st
 
 @main.command()
 @CONFIG
+@PROGRAM
+@click.option("-l", "--language", "languages", multiple=True,
+              help="Also start the catalog of this language (repeat for several).")
+def messages(config_file: Path, program: str | None, languages: tuple[str, ...]) -> None:
+    """Update the message catalogs: templates/locales/messages.pot lists every interface string
+    of the templates; each <code>.po gets the new strings (empty, to translate) and loses the
+    ones no template uses. With --program, the program's own templates and catalogs."""
+    _setup_logging(False)
+    _select_program(config_file, program)
+    root = config_file.resolve().parent
+    try:
+        options, course = _load(config_file)
+        templates = Path(options.templates_dir)
+        folder = (course.program_dir / "templates" if program and course.program_dir
+                  and (course.program_dir / "templates").is_dir() else templates)
+        found = extract([folder], root, python=folder == templates)
+        locales = folder / "locales"
+        write_template(found, locales / "messages.pot")
+        codes = sorted({p.stem for p in locales.glob("*.po")} | set(languages))
+        for code in codes:
+            done, total = update_catalog(found, locales / f"{code}.po", code)
+            click.echo(f"{(locales / f'{code}.po').relative_to(root)}: {done} of {total} "
+                       "strings translated.")
+    except CourseError as e:
+        _fail(e)
+    click.echo(f"Wrote {(locales / 'messages.pot').relative_to(root)} ({len(found)} strings).")
+
+
+@main.command()
+@CONFIG
 @click.argument("modules", nargs=-1, required=True, type=click.Path(path_type=Path))
 def lint(config_file: Path, modules: tuple[Path, ...]) -> None:
     """Check module files on their own: schema, reading level and person-first language."""
@@ -221,7 +243,7 @@ def lint(config_file: Path, modules: tuple[Path, ...]) -> None:
             levels = module_readability(module)
             click.echo(f"{path}: " + ", ".join(f"{lv.name} {lv.describe()} ({lv.words} words)"
                                                for lv in levels.values()))
-            problems += module_findings(module, root=root, limits=_limits(options))
+            problems += module_findings(module, root=root, limits=pipeline.limits(options))
     except CourseError as e:
         _fail(e)
     if problems:
@@ -241,31 +263,32 @@ def check(config_file: Path, program: str | None, language: str) -> None:
     root = config_file.resolve().parent
     try:
         options, course = _load(config_file, language)
-        limits = _limits(options)
+        limits = pipeline.limits(options)
         levels = reading_levels(course)
         _print_reading_levels(levels, limits, language)
-        _print_coverage(config_file, options, course)
-        check_content(course, root=root, limits=limits)
-        render_pages(course, Path(options.templates_dir),
-                     facilitator_pages=options.facilitator_pages,
-                     extra={"reading_levels": levels})
+        _print_coverage(root, options, course)
+        pipeline.prepare(course, options, root)  # the content checks and every page, as a build
         settings = PrintSettings(paper=course.curriculum.paper,
                                  large_print=course.curriculum.large_print)
         plan_print_jobs(course, Path(options.templates_dir), settings,
                         form_font=form_font(root / options.cache_dir / "pdf"))
     except CourseError as e:
         _fail(e)
+    for warning in pipeline.warnings(course, options):
+        click.echo(f"Warning: {warning}")
     click.echo(f"OK: '{course.curriculum.program}', {len(course.sessions)} sessions over "
                f"{course.curriculum.weeks} weeks, {len(course.modules)} modules.")
 
 
-def _print_coverage(config_file: Path, options, course) -> None:
-    """Print how many of the program's modules each translation covers."""
+def _print_coverage(root: Path, options, course) -> None:
+    """Print how many of the program's modules and interface strings each translation covers."""
     used = sorted({s.module.id for s in course.sessions})
+    templates = Path(options.templates_dir)
+    source = extract(template_roots(templates, course), root)
     for language in course.curriculum.translations:
-        translated = load_course(Path(options.curriculum), Path(options.modules_dir),
-                                 localized(Path(options.crisis_lines), language),
-                                 root=config_file.resolve().parent, language=language)
+        translated = pipeline.load(options, root, language)
         missing = translated.untranslated
+        words = course_messages(templates, translated).missing(source)
         click.echo(f"Translation '{language}': {len(used) - len(missing)} of {len(used)} "
-                   f"modules translated." + (f" Missing: {', '.join(missing)}" if missing else ""))
+                   f"modules translated." + (f" Missing: {', '.join(missing)}" if missing else "")
+                   + f" Interface: {len(source) - len(words)} of {len(source)} strings.")

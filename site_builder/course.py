@@ -61,7 +61,9 @@ class Session:
     @property
     def slug(self) -> str:
         """The page path of the client page, without extension."""
-        return f"week-{self.week:02d}/{self.track_id}-{self.index_in_week}"
+        from .paths import session_slug
+
+        return session_slug(self.week, self.track_id, self.index_in_week)
 
     @property
     def code(self) -> str:

@@ -241,11 +241,13 @@ def extract(template_roots: Iterable[Path], root: Path | None = None,
     if python:
         files += [("python", _PACKAGE / name) for name in PYTHON_SOURCES]
     for method, path in files:
+        shown = (path.relative_to(_PACKAGE.parent).as_posix() if method == "python"
+                 else display_path(path, root))
         for line, message, _comments, context in extract_from_file(
                 method, str(path), keywords=KEYWORDS, options={"trimmed": "true"}):
             singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (
                 message, None)
-            found.setdefault((context, singular), (display_path(path, root), line, plural))
+            found.setdefault((context, singular), (shown, line, plural))
     return found
 
 

@@ -1,4 +1,7 @@
-"""Where each page and PDF of a course lives in the built site."""
+"""Where each page and PDF of a course lives in the built site: every site path is made here.
+
+A language other than the site's main one is the same tree under `<code>/` (editions.py).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,35 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .course import Course, Session
+    from .schema import Track
+
+FACILITATOR_DIR = "facilitator"
+
+
+def session_slug(week: int, track_id: str, index_in_week: int) -> str:
+    """Return the page path of a session's client page, without extension (week-01/session-2)."""
+    return f"week-{week:02d}/{track_id}-{index_in_week}"
+
+
+def session_page(session: Session) -> str:
+    """Return the path of a session's client page."""
+    return f"{session.slug}.md"
+
+
+def facilitator_page(session: Session) -> str:
+    """Return the path of a session's facilitator guide page."""
+    return f"{FACILITATOR_DIR}/{session.slug}.md"
+
+
+def week_page(week: int) -> str:
+    """Return the path of a week's page."""
+    return f"week-{week:02d}/index.md"
+
+
+def path_page(track: Track, week: int) -> str:
+    """Return the page of 'your path' for a client joining an open-entry track in `week`."""
+    return f"your-path/{track.id}-week-{week:02d}.md"
+
 
 PRINT_DIR = "print"
 COURSE_PDFS = {

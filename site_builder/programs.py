@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from .errors import CourseError, Problem
-from .loading import load_course
 from .schema import Curriculum
 
 PROGRAM_ENV = "SITE_BUILDER_PROGRAM"
@@ -28,8 +27,9 @@ def list_programs(root: Path) -> list[str]:
 
 def load_program(root: Path, name: str):
     """Load a program by name with the library's modules and crisis lines."""
-    return load_course(program_file(root, name), root / "modules",
-                       root / "curriculum" / "crisis-lines.yml", root=root)
+    from .pipeline import Options, load
+
+    return load(Options.for_project(root, curriculum=str(program_file(root, name))), root)
 
 
 def program_json_schema() -> str:

@@ -13,13 +13,13 @@ import jinja2
 from .checks import Limits
 from .errors import CourseError, Problem
 from .i18n import Messages, day_name, install, load_messages, long_date, number, short_date
-from .paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
+from .paths import (COURSE_PDFS, FACILITATOR_DIR, SESSION_PDFS, course_pdf,  # noqa: F401
+                    facilitator_page, path_page, session_page, session_pdf, week_page)
 
 if TYPE_CHECKING:
     from .course import Course, Session
     from .schema import Track
 
-FACILITATOR_DIR = "facilitator"
 
 
 def template_roots(templates_dir: Path, course: Course | None = None) -> list[Path]:
@@ -79,20 +79,6 @@ def shift_headings(markdown: str, by: int = 1) -> str:
             line = "#" * by + line
         out.append(line)
     return "\n".join(out) + "\n"
-
-
-def session_page(session: Session) -> str:
-    """Return the path of a session's client page."""
-    return f"{session.slug}.md"
-
-
-def facilitator_page(session: Session) -> str:
-    """Return the path of a session's facilitator guide page."""
-    return f"{FACILITATOR_DIR}/{session.slug}.md"
-
-
-def week_page(week: int) -> str:
-    return f"week-{week:02d}/index.md"
 
 
 def render_pages(
@@ -155,11 +141,6 @@ def _page_links(course: Course) -> dict[str, Any]:
         "path": {(t.id, w): path_page(t, w) for t in course.group_tracks if t.open_entry
                  for w in _track_weeks(course, t)},
     }
-
-
-def path_page(track: Track, week: int) -> str:
-    """Return the page of 'your path' for a client joining an open-entry track in `week`."""
-    return f"your-path/{track.id}-week-{week:02d}.md"
 
 
 def _track_weeks(course: Course, track: Track) -> list[int]:

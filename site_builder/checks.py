@@ -169,15 +169,58 @@ def module_readability(module: Module) -> dict[str, Readability]:
             "guide": readability("facilitator guide", module.guide, lang, markdown=True)}
 
 
+_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A person-first rule: words or a phrase to avoid, the words to use instead, and the
+    sentence it applies in: only with `context` in the same sentence ("habit" near "drug"),
+    never with `unless` in it."""
+
+    pattern: re.Pattern[str]
+    use: str
+    context: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """Return (start, end, words) of what the rule finds in a line of text, judged sentence
+        by sentence."""
+        found = []
+        for sentence in _SENTENCE.finditer(text):
+            words = sentence[0]
+            if not words.strip() or (self.context is not None and
+                                     not self.context.search(words)):
+                continue
+            if self.unless is not None and self.unless.search(words):
+                continue
+            found += [(sentence.start() + m.start(), sentence.start() + m.end(), m[0])
+                      for m in self.pattern.finditer(words)]
+        return found
+
+    @property
+    def key(self) -> tuple:
+        return tuple(p.pattern if p is not None else None
+                     for p in (self.pattern, self.context, self.unless)) + (self.use,)
+
+
 def load_terms(extra: list[dict[str, str]] | None = None,
-               language: str = "en") -> list[tuple[re.Pattern[str], str]]:
-    """Return the person-first terms to avoid, as (compiled pattern, preferred words)."""
+               language: str = "en") -> list[Term]:
+    """Return the person-first terms to avoid (the language's list, its `avoid:` entries in
+    languages.yml, and `extra`)."""
     from .languages import LANGUAGES
 
     path = DATA / f"person-first-{language}.yml"
     data = _yaml_file(path) if path.is_file() else {"terms": []}
     terms = data["terms"] + list(LANGUAGES[language].avoid) + list(extra or [])
-    return [(re.compile(rf"\b(?:{t['pattern']})\b", re.I), t["use"]) for t in terms]
+    return [Term(_words(t["pattern"]), t["use"],
+                 _words(t["context"]) if t.get("context") else None,
+                 _words(t["unless"]) if t.get("unless") else None) for t in terms]
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern matched on word boundaries."""
+    return re.compile(rf"\b(?:{pattern})\b", re.I)
 
 
 def _yaml_file(path: Path) -> dict:
@@ -195,8 +238,7 @@ _YAML_FILES: dict[tuple, dict] = {}
 _FOUND: dict[tuple, list[Finding]] = {}  # by module file version and terms: serve re-checks often
 
 
-def person_first_findings(module: Module, name: str,
-                          terms: list[tuple[re.Pattern[str], str]]) -> list[Finding]:
+def person_first_findings(module: Module, name: str, terms: list[Term]) -> list[Finding]:
     """Return every stigmatizing term in the module's client-facing parts.
 
     A blockquote that starts with `> Quote:` is someone's own words and is not checked.
@@ -204,7 +246,7 @@ def person_first_findings(module: Module, name: str,
     try:
         stat = module.path.stat()
         key = (str(module.path), stat.st_mtime_ns, stat.st_size, name, module.language,
-               tuple((p.pattern, use) for p, use in terms))
+               tuple(t.key for t in terms))
     except OSError:
         key = None
     if key is not None and key in _FOUND:
@@ -215,8 +257,7 @@ def person_first_findings(module: Module, name: str,
     return list(findings)
 
 
-def _person_first_findings(module: Module, name: str,
-                           terms: list[tuple[re.Pattern[str], str]]) -> list[Finding]:
+def _person_first_findings(module: Module, name: str, terms: list[Term]) -> list[Finding]:
     findings = []
     lines = module.path.read_text(encoding="utf-8").splitlines()
     start = module.body_line - 1
@@ -232,12 +273,18 @@ def _person_first_findings(module: Module, name: str,
             in_quote = False
         if in_quote or stripped.startswith("<!--"):
             continue
-        for pattern, use in terms:
-            for match in pattern.finditer(_FIELD.sub(r"\1", line)):
-                findings.append(Finding(name, number, f"'{match[0]}' is a stigmatizing term.",
-                                        f"say '{use}' instead (or, for someone's own words, "
-                                        "put them in a blockquote that starts with '> Quote:' "
-                                        "or '> Cita:')."))
+        taken: list[tuple[int, int]] = []  # a phrase found once is not found again inside it
+        text = _FIELD.sub(r"\1", line)
+        for term, (first, last, match) in sorted(
+                ((t, m) for t in terms for m in t.matches(text)),
+                key=lambda found: (found[1][0], found[1][0] - found[1][1])):
+            if any(a <= first and last <= b for a, b in taken):
+                continue
+            taken.append((first, last))
+            findings.append(Finding(name, number, f"'{match}' is a stigmatizing term.",
+                                    f"say '{term.use}' instead (or, for someone's own words, "
+                                    "put them in a blockquote that starts with '> Quote:' "
+                                    "or '> Cita:')."))
     return findings
 
 

@@ -12,6 +12,7 @@ import click
 from .building import build_site, load_mkdocs_config
 from .checks import Limits, Readability, module_findings, module_readability, reading_levels
 from .errors import CourseError, Problem
+from .hours import shortfall_problem
 from .handouts import PrintSettings, form_font, plan_print_jobs, render_module_handout
 from .loading import load_module
 from .programs import (PROGRAM_ENV, list_programs, load_program, program_file,
@@ -272,10 +273,15 @@ def check(config_file: Path, program: str | None, language: str) -> None:
                                  large_print=course.curriculum.large_print)
         plan_print_jobs(course, Path(options.templates_dir), settings,
                         form_font=form_font(root / options.cache_dir / "pdf"))
+        shortfall = shortfall_problem(course)
+        if shortfall is not None and course.curriculum.hours.on_shortfall == "fail":
+            raise CourseError(shortfall)
     except CourseError as e:
         _fail(e)
     for warning in pipeline.warnings(course, options):
         click.echo(f"Warning: {warning}")
+    click.echo(f"Hours: warning (on_shortfall: warn): {shortfall}" if shortfall else
+               f"Hours: {course.hours_report().summary()}")
     click.echo(f"OK: '{course.curriculum.program}', {len(course.sessions)} sessions over "
                f"{course.curriculum.weeks} weeks, {len(course.modules)} modules.")
 

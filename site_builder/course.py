@@ -19,6 +19,8 @@ class Step:
 
     title: str
     minutes: int
+    optional: bool = False
+    """Marked '(N min, optional)': left out first when the session is shorter."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,12 @@ class Module:
 
 @dataclass(frozen=True)
 class Session:
-    """One meeting of a group track: a module placed on a week, a day and maybe a date."""
+    """One meeting of a group track: a module placed on a week, a day and maybe a date.
+
+    `module` is the module as this session runs it (sessions.py): its code is the session's
+    code, its title the program's title for the session, its length the track's session length
+    with the timed steps scaled to it. `base` is the module as written, when it differs.
+    """
 
     number: int
     week: int
@@ -53,6 +60,10 @@ class Session:
     track: Track | None = None
     date: datetime.date | None = None
     holiday: bool = False
+    base: Module | None = None
+    left_out: tuple[Step, ...] = ()
+    """Steps of the module that this session leaves out (optional ones, or those a plan for
+    its length does not run)."""
 
     @property
     def track_id(self) -> str:
@@ -67,7 +78,22 @@ class Session:
 
     @property
     def code(self) -> str:
+        """The session's code: the track's numbering (RP-05) or the module's own code."""
         return self.module.meta.code
+
+    @property
+    def module_code(self) -> str:
+        """The module's own code (ER-02), which a numbered session keeps as a reference."""
+        return (self.base or self.module).meta.code
+
+    @property
+    def title(self) -> str:
+        return self.module.meta.title
+
+    @property
+    def minutes(self) -> int:
+        """The session's real length (the track's session length)."""
+        return self.module.meta.duration
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,10 @@ class Course:
     """The project folder (where mkdocs.yml is): file names in messages are relative to it."""
     warnings: list[Problem] = field(default_factory=list)
     """What the build should warn about (a program text missing in this language, ...)."""
+    program_file: str = ""
+    """The program file as messages name it (relative to the project folder)."""
+    program_lines: dict = field(default_factory=dict)
+    """The line of each key path of the program file (for messages)."""
 
     @property
     def weeks(self) -> list[tuple[int, list[Session]]]:
@@ -112,3 +142,14 @@ class Course:
         from .scheduling import weekly_hours
 
         return weekly_hours(self.curriculum, self.meetings)
+
+    def hours_report(self):
+        """The weekly contact hours checked against the program's minimum (hours.py)."""
+        from .hours import hours_report
+
+        return hours_report(self)
+
+    def services_in_week(self, week: int) -> list[Meeting]:
+        """The meetings of services shown to clients (`visible: true`) in a week."""
+        return [m for m in self.meetings if m.module is None and m.track.visible
+                and m.slot.week == week]

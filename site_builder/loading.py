@@ -7,18 +7,19 @@ from pathlib import Path
 
 import frontmatter
 
-from .course import Course, Module, Session, Step
+from .course import Course, Module, Step
 from .errors import CourseError, Problem
 from .languages import LANGUAGES, Language, language_of_file, register_project_languages
 from .safety import module_problems
-from .scheduling import Meeting, place_meetings
+from .scheduling import place_meetings
+from .sessions import STEP_HEADING, make_sessions, variant_problems
 from .variables import apply_variables, uses_variables
 from .schema import CrisisFile, Curriculum, ModuleMeta
 from .texts import localize_curriculum, localize_lines
 from .yamlfile import line_of, parse_yaml, read_text, validate
 
 PARTS = ("Reading", "Worksheet", "Facilitator guide")
-_STEP = re.compile(r"^###\s+(?P<title>.+?)\s*\((?P<min>\d+)\s*min(utes)?\)\s*$")
+_STEP = STEP_HEADING  # '### Practice (30 min)', '### Role play (20 min, optional)'
 
 
 def load_course(
@@ -59,16 +60,18 @@ def load_course(
                                 f"'{curriculum.logo}' does not exist.",
                                 line=line_of(lines, ("logo",)),
                                 fix="put the image next to the program file, or fix the path."))
+    program_file = _name(curriculum_file, root)
+    sessions = make_sessions(meetings, program_file=program_file, lines=lines,
+                             problems=problems, warnings=warnings)
     if problems:
         raise CourseError(problems)
-    sessions = _number_sessions(meetings)
     lines_all = [*crisis.crisis_lines, *curriculum.crisis_lines]
     files = [curriculum_file, crisis_file, *(m.path for m in modules.values())]
     return Course(curriculum, modules, sessions, lines_all, files, meetings,
                   program_id=curriculum_file.stem, program_dir=program_dir, language=language,
                   untranslated=[m for m in untranslated if any(s.module.id == m
                                                                for s in sessions)], root=root,
-                  warnings=warnings)
+                  warnings=warnings, program_file=program_file, program_lines=lines)
 
 
 def _translate(modules: dict[str, Module], language: str, root: Path,
@@ -116,20 +119,6 @@ def _unused_translations(modules: dict[str, Module], used: dict[str, Path], lang
                                         "is not used.", line=other.id_line,
                                         fix=f"rename it to '{other.id}.{language}.md'."))
     return problems
-
-
-def _number_sessions(meetings: list[Meeting]) -> list[Session]:
-    """Turn the module meetings into numbered sessions (numbered per track and week)."""
-    sessions: list[Session] = []
-    per_week: dict[tuple[int, str], int] = {}
-    for m in meetings:
-        if m.module is None:
-            continue
-        key = (m.slot.week, m.track.id)
-        per_week[key] = per_week.get(key, 0) + 1
-        sessions.append(Session(len(sessions) + 1, m.slot.week, per_week[key], m.slot.day,
-                                m.module, m.track, m.slot.date, m.slot.holiday))
-    return sessions
 
 
 def _attempt(problems: list[Problem], load):
@@ -238,6 +227,7 @@ def load_module(path: Path, root: Path) -> Module:
     )
     unsafe = module_problems(module, name, source=text, meta_lines=lines,  # what it renders to
                              body=not uses_variables(module))
+    unsafe += variant_problems(module, name, lines)
     if unsafe:
         raise CourseError(unsafe)
     return module
@@ -310,7 +300,8 @@ def _steps(guide: str, duration: int, name: str, line: int, language: Language) 
         raise CourseError(Problem(name, f"the facilitator guide has no '## {heading}' section.",
                                   line=line, fix="add '## Steps' with '### Check-in (15 min)' "
                                   "style headings."))
-    steps = [Step(m["title"], int(m["min"])) for ln in section if (m := _STEP.match(ln.strip()))]
+    steps = [Step(m["title"], int(m["min"]), optional=bool(m["optional"]))
+             for ln in section if (m := _STEP.match(ln.strip()))]
     total = sum(s.minutes for s in steps)
     if total != duration:
         raise CourseError(Problem(name, f"the timed steps add up to {total} minutes, but "

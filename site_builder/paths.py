@@ -73,3 +73,12 @@ def all_pdf_paths(course: Course) -> list[str]:
     return paths
 
 
+CALENDAR_DIR = "calendar"
+
+
+def calendar_path(track_id: str, start_week: int | None = None) -> str:
+    """Return the site path of a track's .ics calendar, or of its "your path" calendar for a
+    client who starts in `start_week`."""
+    if start_week is None:
+        return f"{CALENDAR_DIR}/{track_id}.ics"
+    return f"{CALENDAR_DIR}/{track_id}-from-week-{start_week:02d}.ics"

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .calendars import calendar_files
 from .checks import Limits, check_content, reading_levels
 from .i18n import extract
 from .languages import localized
 from .loading import load_course
 from .rendering import build_nav, course_messages, render_pages, template_roots
-from .scheduling import short_weeks
+from .errors import Problem
+from .hours import shortfall_problem
 
 if TYPE_CHECKING:
     from .course import Course
@@ -72,6 +74,8 @@ class Site:
     course: Course
     pages: dict[str, str]
     nav: list[Any] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Other files of the site by path: the .ics calendars (calendars.py)."""
 
 
 def prepare(course: Course, options, root: Path) -> Site:
@@ -83,7 +87,8 @@ def prepare(course: Course, options, root: Path) -> Site:
                          extra={"reading_levels": reading_levels(course), "pdfs": options.pdfs,
                                 "limits": limits(options)})
     nav = build_nav(course, templates, facilitator_pages=options.facilitator_pages)
-    return Site(course, pages, nav)
+    files = calendar_files(course, course_messages(templates, course))
+    return Site(course, pages, nav, files)
 
 
 def warnings(course: Course, options) -> list[str]:
@@ -109,17 +114,23 @@ def warnings(course: Course, options) -> list[str]:
     return found
 
 
-def hours_shortfall(course: Course) -> tuple[str, bool] | None:
-    """Return (message, whether it stops the build) when weeks are under the minimum hours."""
-    curriculum = course.curriculum
-    short = short_weeks(curriculum, course.hours())
-    if not short:
+def hours_shortfall(course: Course) -> tuple[Problem, bool] | None:
+    """Return (the problem, whether it stops the build) when weeks are under the minimum
+    hours (hours.py): `on_shortfall: fail` stops it, `warn` never does, strict or not."""
+    problem = shortfall_problem(course)
+    if problem is None:
         return None
-    weeks = ", ".join(f"week {w} ({h:g} h)" for w, h in short)
-    text = (f"{len(short)} week(s) are under the minimum of {curriculum.hours.minimum:g} "
-            f"contact hours: {weeks}. Add a group or service, or list step-down weeks "
-            "under 'hours: exempt_weeks'.")
-    return text, curriculum.hours.on_shortfall == "fail"
+    return problem, course.curriculum.hours.on_shortfall == "fail"
+
+
+def contact(course: Course) -> dict[str, str | None]:
+    """Return how clients reach the program, for the footer of every page: its phone (and the
+    digits to dial), meeting place and address."""
+    import re
+
+    found = course.curriculum.contact
+    return {"phone": found.phone, "tel": re.sub(r"[^0-9+]", "", found.phone or "") or None,
+            "meeting_place": found.meeting_place, "address": found.address}
 
 
 @dataclass(frozen=True)

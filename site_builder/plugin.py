@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files
 from .checks import load_measurements, save_measurements
 from .errors import CourseError, Problem
 from . import live
+from .hours import warn_without_stopping
 from .handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font, hand_over
 from .paths import all_pdf_paths
 from . import pipeline
@@ -103,10 +104,12 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             raise PluginError(str(e)) from None
         self._check_hours()
         self._brand(config)
+        self.assets.update(site.files)  # the .ics calendars
         self._languages(config)
         self._set(config, "nav", site.nav, "from the program's weeks and sessions")
         config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
         config.extra["program"] = self.course.curriculum.program
+        config.extra["contact"] = pipeline.contact(self.course)  # in the footer of every page
         self._set(config, "site_name", self.course.curriculum.program, "the program's name")
         config.markdown_extensions.append(WorksheetExtension())
         log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
@@ -139,11 +142,14 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         shortfall = pipeline.hours_shortfall(self.course)
         if shortfall is None:
             return
-        text, stops = shortfall
+        problem, stops = shortfall
+        edition = getattr(self, "nested_edition", None)  # set when this is another language's build
+        if edition is not None and not edition.is_main:
+            return  # the main language's build has said it
         if stops:
-            self.error = CourseError(Problem(self.config.curriculum, text))
+            self.error = CourseError(problem)
             raise PluginError(str(self.error))
-        log.warning(text)
+        warn_without_stopping(str(problem))  # 'on_shortfall: warn' never stops a build
 
     def _languages(self, config: MkDocsConfig) -> None:
         """Decide which languages this build makes, link them with Material's language

@@ -12,9 +12,11 @@ import jinja2
 
 from .checks import Limits
 from .errors import CourseError, Problem
+from .hours import format_hours
 from .i18n import Messages, day_name, install, load_messages, long_date, number, short_date
-from .paths import (COURSE_PDFS, FACILITATOR_DIR, SESSION_PDFS, course_pdf,  # noqa: F401
-                    facilitator_page, path_page, session_page, session_pdf, week_page)
+from .paths import (COURSE_PDFS, FACILITATOR_DIR, SESSION_PDFS, calendar_path,  # noqa: F401
+                    course_pdf, facilitator_page, path_page, session_page, session_pdf,
+                    week_page)
 
 if TYPE_CHECKING:
     from .course import Course, Session
@@ -52,15 +54,61 @@ def make_environment(templates_dir: Path, course: Course | None = None) -> jinja
         autoescape=False,
     )
     env.site_builder_root = course.root if course is not None else None  # for error messages
-    install(env, course_messages(templates_dir, course))
+    messages = course_messages(templates_dir, course)
+    install(env, messages)
     env.filters["shift_headings"] = shift_headings
     env.filters["rel"] = _relative_link
     env.filters["longdate"] = lambda d: long_date(d, language)
     env.filters["shortdate"] = lambda d: short_date(d, language)
     env.filters["dayname"] = lambda day: day_name(day, language)
     env.filters["hours"] = env.filters["number"] = lambda n: number(n, language)
+    env.filters["duration"] = lambda hours: format_hours(hours, language)  # '50 min', '4.5 h'
+    env.filters["andlist"] = lambda items: and_list(list(items), language)  # 'A, B and C'
+    env.filters["meets"] = lambda track: meeting_days(track, messages, weeks=course.curriculum
+                                                      .weeks if course is not None else None)
     env.globals["language"] = language
     return env
+
+
+def and_list(items: list[str], language: str) -> str:
+    """Return items joined as the language writes a list ('Monday and Tuesday')."""
+    from babel.lists import format_list
+
+    from .i18n import _babel_locale
+
+    return format_list([str(i) for i in items], locale=_babel_locale(language)) if items else ""
+
+
+def meeting_days(track: Track, messages: Messages, *, weeks: int | None = None) -> str:
+    """Return when a track meets, in words: 'on Monday and Wednesday'; 'in weeks 1 to 4 on
+    Monday, Tuesday and Thursday; in week 5 on Friday'; with its weeks when it runs for part of
+    the course ('in weeks 2 to 4')."""
+    language = messages.language
+
+    def days(names: list[str]) -> str:
+        from .scheduling import DAY_ORDER
+
+        return and_list([day_name(d, language) for d in sorted(names, key=DAY_ORDER.index)],
+                        language)
+
+    def in_weeks(first: int, last: int, names: list[str]) -> str:
+        if first == last:
+            return messages.gettext("in week %(week)s on %(days)s") % {
+                "week": first, "days": days(names)}
+        return messages.gettext("in weeks %(first)s to %(last)s on %(days)s") % {
+            "first": first, "last": last, "days": days(names)}
+
+    if track.steps and len({tuple(sorted(s.days)) for s in track.steps}) == 1 and \
+            len(track.steps) > 1:  # the same days in a few weeks: 'on Friday in weeks 1, 4 and 8'
+        return messages.gettext("on %(days)s in weeks %(weeks)s") % {
+            "days": days(track.steps[0].days),
+            "weeks": and_list([str(s.weeks) for s in track.steps], language)}
+    if track.steps:
+        return "; ".join(in_weeks(*step.week_range, step.days) for step in track.steps)
+    last = track.end_week or weeks or track.start_week
+    if track.start_week > 1 or (track.end_week and track.end_week != weeks):
+        return in_weeks(track.start_week, last, track.days or [])
+    return messages.gettext("on %(days)s") % {"days": days(track.days or [])}
 
 
 @jinja2.pass_context
@@ -140,7 +188,20 @@ def _page_links(course: Course) -> dict[str, Any]:
         "glance": "at-a-glance.md",
         "path": {(t.id, w): path_page(t, w) for t in course.group_tracks if t.open_entry
                  for w in _track_weeks(course, t)},
+        "calendar": _calendar_links(course),
     }
+
+
+def _calendar_links(course: Course) -> dict[Any, str]:
+    """The .ics calendars (calendars.py): by track id, and by (track id, start week) for the
+    "your path" calendars of an open-entry track; none without a start date."""
+    if course.curriculum.start_date is None:
+        return {}
+    links: dict[Any, str] = {t.id: calendar_path(t.id) for t in course.tracks
+                             if not t.service or t.visible}
+    links.update({(t.id, w): calendar_path(t.id, w) for t in course.group_tracks
+                  if t.open_entry for w in _track_weeks(course, t)})
+    return links
 
 
 def _track_weeks(course: Course, track: Track) -> list[int]:
@@ -165,9 +226,9 @@ def session_label(session: Session, multi_track: bool, messages: Messages) -> st
 
 def hours_chart(course: Course) -> dict[str, Any]:
     """Return the geometry of the weekly-hours bar chart (drawn as SVG by the template)."""
-    hours = course.hours()
-    weeks = sorted(hours)
-    totals = [round(sum(hours[w].values()), 2) for w in weeks]
+    report = {w.week: w for w in course.hours_report().weeks}
+    weeks = sorted(report)
+    totals = [round(report[w].hours, 2) for w in weeks]
     minimum = course.curriculum.hours.minimum
     top = max([*totals, minimum, 1]) * 1.15
     width, height, left, bottom = 640, 260, 40, 30
@@ -175,8 +236,8 @@ def hours_chart(course: Course) -> dict[str, Any]:
     scale = (height - bottom - 10) / top
     bars = [{"week": w, "hours": t, "x": round(left + i * bar + bar * 0.15, 1),
              "w": round(bar * 0.7, 1), "y": round(height - bottom - t * scale, 1),
-             "h": round(t * scale, 1), "short": t < minimum and w not in
-             course.curriculum.hours.exempt_weeks} for i, (w, t) in enumerate(zip(weeks, totals))]
+             "h": round(t * scale, 1), "short": report[w].short,
+             "holiday": report[w].holiday_short} for i, (w, t) in enumerate(zip(weeks, totals))]
     ticks = [{"value": v, "y": round(height - bottom - v * scale, 1)}
              for v in range(0, int(top) + 1, 3)]
     return {"width": width, "height": height, "left": left, "bottom": bottom, "bars": bars,

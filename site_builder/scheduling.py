@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import Problem
+from .schema import module_id as entry_module
 from .yamlfile import line_of
 
 if TYPE_CHECKING:
@@ -35,6 +36,10 @@ class Meeting:
     track: Track
     slot: Slot
     module: Module | None
+    title: str | None = None
+    """The program's own title for this session (`{module: ..., title: ...}`), if any."""
+    path: tuple = ()
+    """Where the session is listed in the program file (a key path, for messages)."""
 
 
 def days_in_week(track: Track, week: int) -> list[str]:
@@ -132,14 +137,19 @@ def _by_week(curriculum, track, base, lines, lookup, name, problems) -> list[Mee
                                     line=line, fix="add a meeting day or move a session to "
                                     "another week."))
             continue
-        for j, module_id in enumerate(week.sessions):
-            module = lookup(module_id, (*base, "schedule", i, "sessions", j),
-                            f"week {week.week}")
+        for j, item in enumerate(week.sessions):
+            path = (*base, "schedule", i, "sessions", j)
+            module = lookup(entry_module(item), path, f"week {week.week}")
             if module is not None:
                 date = date_of(curriculum, week.week, days[j])
                 found.append(Meeting(track, Slot(week.week, days[j], date,
-                                                 date in curriculum.holidays), module))
+                                                 date in curriculum.holidays), module,
+                                     _title(item), path))
     return found
+
+
+def _title(item) -> str | None:
+    return None if isinstance(item, str) else item.title
 
 
 def _in_order(curriculum, track, base, lines, lookup, name, problems) -> list[Meeting]:
@@ -152,10 +162,11 @@ def _in_order(curriculum, track, base, lines, lookup, name, problems) -> list[Me
                                 fix="remove modules, add meeting days, or extend 'end_week'."))
         return []
     found = []
-    for j, (module_id, slot) in enumerate(zip(track.modules, open_slots)):
-        module = lookup(module_id, (*base, "modules", j), f"track '{track.id}'")
+    for j, (item, slot) in enumerate(zip(track.modules, open_slots)):
+        path = (*base, "modules", j)
+        module = lookup(entry_module(item), path, f"track '{track.id}'")
         if module is not None:
-            found.append(Meeting(track, slot, module))
+            found.append(Meeting(track, slot, module, _title(item), path))
     return found
 
 
@@ -163,7 +174,7 @@ def weekly_hours(curriculum: Curriculum, meetings: list[Meeting]) -> dict[int, d
     """Return {week: {track id: scheduled contact hours}} for every week of the course."""
     hours: dict[int, dict[str, float]] = {w: {} for w in range(1, curriculum.weeks + 1)}
     for m in meetings:
-        if m.slot.holiday:
+        if m.slot.holiday or not m.track.counts_toward_hours:
             continue
         week = hours.setdefault(m.slot.week, {})
         week[m.track.id] = week.get(m.track.id, 0) + m.track.session_minutes / 60

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from datetime import date
+from datetime import date, time
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
@@ -73,6 +74,24 @@ def _date_text(value: Any) -> Any:
 
 
 Date = Annotated[date, BeforeValidator(_date_text)]
+
+
+def _time_text(value: Any) -> Any:
+    """Times are written "18:00"; YAML reads an unquoted 18:00 as the number 1080 (minutes)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return time(value // 60, value % 60)
+    if not isinstance(value, str) or not re.match(TIME_PATTERN, value.strip()):
+        raise course_error(f"'{value}' is not a time of day.", "write the time on a 24-hour "
+                           "clock in quotes, such as \"18:00\" for 6 pm.", field=True)
+    return value.strip()
+
+
+TIME_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+TimeOfDay = Annotated[time, BeforeValidator(_time_text),
+                      WithJsonSchema({"type": "string", "pattern": TIME_PATTERN,
+                                      "description": "A time of day on a 24-hour clock, such "
+                                      "as \"18:00\"."})]
+TRACK_CODE_PATTERN = r"^[A-Z]{2,4}$"
 _WEEKS = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not
                                         isinstance(v, bool) else v),
                    StringConstraints(pattern=WEEKS_PATTERN),
@@ -94,6 +113,9 @@ _PATTERN_HELP: dict[str, tuple[str, str]] = {
                     "use a colour such as '#1b5e20'."),
     WEEKS_PATTERN: ("it must be a week or a range of weeks",
                     "write a week such as 3, or a range such as \"1-4\"."),
+    TRACK_CODE_PATTERN: ("a track's code is 2-4 capital letters",
+                         "use 2-4 capital letters, such as 'RP': its sessions become RP-01, "
+                         "RP-02, ..."),
 }
 
 
@@ -124,7 +146,11 @@ class Source(_Strict):
 
 
 class ModuleMeta(_Strict):
-    """The front matter of one module file."""
+    """The front matter of one module file.
+
+    `variants` are plans for sessions of another length: for each length in minutes, the timed
+    steps to run and their minutes (a step left out is not run); see sessions.py.
+    """
 
     id: Slug
     code: Code
@@ -138,6 +164,9 @@ class ModuleMeta(_Strict):
     sources: list[Source] = Field(min_length=1)
     topics: list[Slug] = Field(default_factory=list)
     tags: list[Slug] = Field(default_factory=list)
+    variants: dict[Annotated[int, Field(ge=15, le=240)],
+                   Annotated[dict[Text, Annotated[int, Field(ge=5, le=240)]],
+                             Field(min_length=1)]] = Field(default_factory=dict)
 
 
 class CrisisLine(_Strict):
@@ -156,11 +185,27 @@ class CrisisFile(_Strict):
     crisis_lines: list[CrisisLine] = Field(min_length=1)
 
 
+class SessionEntry(_Strict):
+    """A module placed in a track under the program's own title for that session."""
+
+    module: Slug
+    title: Localized
+
+
+# A session of a track: a module id, or {module: id, title: the program's title for it}.
+SessionItem = Slug | SessionEntry
+
+
+def module_id(item: SessionItem) -> str:
+    """Return the module id of a track's session entry."""
+    return item if isinstance(item, str) else item.module
+
+
 class Week(_Strict):
     """One week of a track and the modules of its sessions, in order."""
 
     week: int = Field(ge=1)
-    sessions: list[Slug] = Field(min_length=1)
+    sessions: list[SessionItem] = Field(min_length=1)
 
 
 class DaysStep(_Strict):
@@ -176,10 +221,17 @@ class DaysStep(_Strict):
 
 
 class Track(_Strict):
-    """A group (or a service such as individual counseling) that meets on set days."""
+    """A group (or a service such as individual counseling) that meets on set days.
+
+    `code: RP` numbers the track's sessions RP-01, RP-02, ... in order (instead of the modules'
+    own codes). A service is shown to clients on the schedule and week pages with
+    `visible: true`; `counts_toward_hours: false` leaves a track out of the weekly contact hours
+    (a drug test, for example). `start_time` puts the meetings at that time in the calendars.
+    """
 
     id: Slug
     name: Localized
+    code: Annotated[str, StringConstraints(pattern=TRACK_CODE_PATTERN)] | None = None
     days: list[Day] | None = Field(default=None, min_length=1, max_length=7)
     steps: list[DaysStep] | None = Field(default=None, min_length=1)
     session_minutes: int = Field(default=90, ge=15, le=240)
@@ -187,7 +239,10 @@ class Track(_Strict):
     end_week: int | None = Field(default=None, ge=1)
     open_entry: bool = False
     service: bool = False
-    modules: list[Slug] = Field(default_factory=list)
+    visible: bool = False
+    counts_toward_hours: bool = True
+    start_time: TimeOfDay | None = None
+    modules: list[SessionItem] = Field(default_factory=list)
     schedule: list[Week] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -212,6 +267,10 @@ class Track(_Strict):
             raise course_error(f"{name} has no sessions.", "add 'modules:' (module ids in "
                                "order) or 'schedule:' (modules by week), or 'service: true' for "
                                "a service such as individual counseling.")
+        if self.code and self.service:
+            raise course_error(f"{name} is a service, so it has no sessions to number with "
+                               "'code'.", "remove 'code', or remove 'service: true'.",
+                               at=("code",))
         _each_day_once(self.days, at=("days",))
         return self
 

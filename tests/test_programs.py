@@ -61,7 +61,7 @@ def test_default_program_schedule_and_hours(programs):
     assert all(sum(h.values()) == 10 for h in course.hours().values())
     glance = _page(programs, "default", "at-a-glance")
     assert "<svg" in glance and "Scheduled contact hours per week" in glance
-    assert "Week 16: 10 hours." in glance and "(below minimum)" not in glance
+    assert "Week 16: 11.5 h." in glance and "(below minimum)" not in glance
 
 
 def test_evening_dates_holiday_and_tracks(programs):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from site_builder.programs import load_program
 
 from .conftest import REPO
@@ -53,45 +55,54 @@ ANGER_TOPICS = {"anger-cues-and-anger-meter", "anger-control-plan", "angry-think
                 "assertive-communication"}
 
 
-def _default():
+@pytest.fixture(scope="module")
+def course():
+    """The repository's default course, loaded once for this file."""
     return load_program(REPO, "default")
 
 
-def test_sixteen_weeks_three_sessions_a_week():
-    course = _default()
-    assert course.curriculum.weeks == 16 and len(course.sessions) == 48
-    assert all(len(sessions) == 3 for _, sessions in course.weeks)
+def _skills(course):
+    return [s for s in course.sessions if s.track_id == "session"]
+
+
+def test_sixteen_weeks_three_skills_sessions_a_week(course):
+    skills = _skills(course)
+    assert course.curriculum.weeks == 16 and len(skills) == 48
+    assert all(len([s for s in sessions if s.track_id == "session"]) == 3
+               for _, sessions in course.weeks)
     assert {s.module.meta.duration for s in course.sessions} == {90}
 
 
-def test_no_module_is_used_twice():
-    ids = [s.module.id for s in _default().sessions]
+def test_no_skills_module_is_used_twice_and_family_topics_repeat_every_eight_weeks(course):
+    ids = [s.module.id for s in _skills(course)]
     assert len(ids) == len(set(ids)) == 48
+    family = [s.module.id for s in course.sessions if s.track_id == "family"]
+    assert len(family) == 16 and family[:8] == family[8:] and len(set(family)) == 8
 
 
-def test_every_required_topic_has_a_session():
-    tagged = {t for s in _default().sessions for t in s.module.meta.topics}
+def test_every_required_topic_has_a_session(course):
+    tagged = {t for s in course.sessions for t in s.module.meta.topics}
     missing = [name for name, tags in REQUIRED_TOPICS.items() if not tags <= tagged]
     assert missing == []
 
 
-def test_anger_management_has_at_least_three_sessions():
-    sessions = [s for s in _default().sessions if "anger-management" in s.module.meta.topics]
+def test_anger_management_has_at_least_three_sessions(course):
+    sessions = [s for s in course.sessions if "anger-management" in s.module.meta.topics]
     assert len(sessions) >= 3
     assert ANGER_TOPICS <= {t for s in sessions for t in s.module.meta.topics}
 
 
-def test_order_follows_recovery():
-    phases = [s.module.meta.phase for s in _default().sessions]
+def test_order_follows_recovery(course):
+    phases = [s.module.meta.phase for s in _skills(course)]
     order = ["engagement", "early-recovery", "relapse-prevention", "maintenance"]
     first = {p: phases.index(p) for p in order}
     assert first["engagement"] < first["early-recovery"] < first["relapse-prevention"] \
         < first["maintenance"]
-    assert _default().sessions[-1].module.id == "continuing-care-and-graduation"
+    assert _skills(course)[-1].module.id == "continuing-care-and-graduation"
 
 
-def test_every_module_has_all_parts_and_a_public_source():
-    for session in _default().sessions:
+def test_every_module_has_all_parts_and_a_public_source(course):
+    for session in course.sessions:
         module = session.module
         assert 400 <= len(module.reading.split()) <= 1100, module.id
         assert module.worksheet.count("\n## ") + module.worksheet.startswith("## ") in range(2, 6)
@@ -103,10 +114,10 @@ def test_every_module_has_all_parts_and_a_public_source():
         assert module.meta.goals and module.meta.key_terms
 
 
-def test_sensitive_modules_point_to_crisis_help():
+def test_sensitive_modules_point_to_crisis_help(course):
     for module_id in ("depression-and-anxiety", "trauma-and-substance-use", "overdose-prevention",
                       "lapse-versus-relapse", "withdrawal-and-early-recovery"):
-        reading = _default().modules[module_id].reading
+        reading = course.modules[module_id].reading
         assert "988" in reading or "911" in reading, module_id
-    medication = _default().modules["medications-for-substance-use-disorders"].reading.lower()
+    medication = course.modules["medications-for-substance-use-disorders"].reading.lower()
     assert "prescriber" in medication or "doctor" in medication

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from jinja2.exceptions import SecurityError
 
 from site_builder.errors import CourseError
 from site_builder.loading import load_module
@@ -152,10 +151,12 @@ def test_marks_that_are_not_closed(tmp_path):
     assert message.endswith(" Fix: check the braces on this line.")
 
 
-@pytest.mark.xfail(strict=True, raises=SecurityError, reason="variables.apply_variables lets the "
-                   "sandbox's SecurityError through: a module can stop the build with a "
-                   "traceback instead of a message with its file and line")
 def test_unsafe_template_code_gives_a_message(tmp_path):
     module = _module(tmp_path, MODULE.replace("{{ phone }} if", "{{ phone.__class__ }} if"))
-    with pytest.raises(CourseError, match=r"modules/test-module\.md:\d+: "):
+    line = MODULE.splitlines().index("Call {{ phone }} if you will be late.") + 1
+    with pytest.raises(CourseError) as error:
         _apply(tmp_path, module)
+    assert str(error.value) == (
+        f"modules/test-module.md:{line}: an expression on this line reaches into the program's "
+        "code ('__class__'), which a module may not do. Fix: use only the program's values, "
+        "such as '{{ phone }}', and '{% if %}' tests (see 'Variables in modules' in the README).")

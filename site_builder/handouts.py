@@ -412,6 +412,11 @@ def hand_over(run: PrintRun, site_dir: Path) -> bool:
     return True
 
 
+# A document that asks for at most N pages (`data-fit-pages="N"`, the client handout) and gets
+# more is laid out again with `class="fit"` on <html>: print.css.j2 then sets it tighter.
+_FIT_PAGES = re.compile(r'data-fit-pages="(\d+)"')
+
+
 def _render_pdf(html: str) -> tuple[bytes, str | None, float]:
     """Render one PDF in a worker process; return (pdf bytes, error message, seconds taken)."""
     import time
@@ -422,8 +427,13 @@ def _render_pdf(html: str) -> tuple[bytes, str | None, float]:
     start = time.perf_counter()
     fetcher = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
     try:
-        document = HTML(string=html, base_url=str(Path.cwd()), url_fetcher=fetcher)
-        pdf = document.write_pdf(pdf_forms=True, pdf_tags=True, pdf_identifier=b"site-builder")
+        document = HTML(string=html, base_url=str(Path.cwd()), url_fetcher=fetcher).render(
+            pdf_forms=True)
+        fit = _FIT_PAGES.search(html)
+        if fit and len(document.pages) > int(fit[1]):  # a long handout: set it tighter
+            document = HTML(string=html.replace("<html", '<html class="fit"', 1),
+                            base_url=str(Path.cwd()), url_fetcher=fetcher).render(pdf_forms=True)
+        pdf = document.write_pdf(pdf_tags=True, pdf_identifier=b"site-builder")
     except FatalURLFetchingError as e:
         return b"", f"a PDF refers to a file it may not fetch: {e}", 0.0
     except Exception as e:  # noqa: BLE001 (reported to the author with the PDF's name)

@@ -3,7 +3,8 @@
 - `on_config`: load the course, set the nav from the curriculum, pass the crisis lines to the theme.
 - `on_files`: add every course page as a generated file (nothing is written to `docs/`).
 - `on_serve`: watch modules, curriculum and templates so an edit rebuilds the site.
-- `on_post_build`: render the PDFs (handouts, guides, sign-in sheets, workbook, binder).
+- `on_post_build`: write the service worker that keeps the course offline (offline.py), and
+  render the PDFs (handouts, guides, sign-in sheets, workbook, binder).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from .checks import load_measurements, save_measurements
 from .errors import CourseError, Problem
-from . import live
+from . import live, offline
 from .hours import warn_without_stopping
 from .handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font, hand_over
 from .paths import all_pdf_paths
@@ -219,6 +220,11 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             config.theme["logo"] = brand.logo
         if brand.stylesheet:
             config.extra_css.append(brand.stylesheet)
+        # Add to home screen and offline reading (offline.py; the theme's main.html links them).
+        self.assets.update(offline.app_files(self.course, logo=brand.logo))
+        config.extra["app"] = {"manifest": offline.MANIFEST, "icon": offline.ICONS[192],
+                               "theme_color": offline.theme_color(self.course),
+                               "offline": not live.serving}
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         """Give the theme templates (templates/theme/) the course's interface words; then,
@@ -248,6 +254,10 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         run, site_dir = self.print_run, Path(config.site_dir)
+        offline.write_service_worker(  # lists the pages just written (not the PDFs)
+            site_dir, self.course, course_messages(Path(self.config.templates_dir), self.course),
+            skip=self.edition.others, directory_urls=config.use_directory_urls,
+            serving=live.serving)
         if live.serving:
             live.remember(self.generated, self.shared, site_dir)
         if run is None:

@@ -45,6 +45,7 @@ class _MarkerPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         checks: list[str] = []
+        short: list[str] = []  # one-line fields in a row: printed two to a line (issue 17)
         fence = False
         for line in [*lines, ""]:
             if line.lstrip().startswith(("```", "~~~")):
@@ -57,7 +58,17 @@ class _MarkerPreprocessor(Preprocessor):
                 out += ["", self._stash(self._checklist(checks)), ""]
                 checks = []
             field = None if fence else _FIELD.match(line)
+            if field and field["kind"] == "line":
+                short.append(self._field(field))
+                continue
+            if short and not line.strip():
+                continue
+            if short:
+                out += ["", self._stash(_side_by_side(short)), ""]
+                short = []
             out += ["", self._stash(self._field(field)), ""] if field else [line]
+        if short:
+            out += ["", self._stash(_side_by_side(short)), ""]
         return out[:-1]
 
     def _stash(self, markup: str) -> str:
@@ -92,6 +103,13 @@ class _MarkerPreprocessor(Preprocessor):
         return f'<ul class="ws-checklist">{"".join(lis)}</ul>'
 
 
+def _side_by_side(fields: list[str]) -> str:
+    """Return one-line fields that follow each other as one group (two to a line on paper)."""
+    if len(fields) == 1:
+        return fields[0]
+    return f'<div class="ws-lines">{"".join(fields)}</div>'
+
+
 class _BlankCellTreeprocessor(Treeprocessor):
     def __init__(self, md, fields: _Fields) -> None:
         super().__init__(md)
@@ -101,7 +119,7 @@ class _BlankCellTreeprocessor(Treeprocessor):
         for table in root.iter("table"):
             headers = [(th.text or "").strip() for th in table.iter("th")]
             body = table.find("tbody")
-            if body is None:
+            if body is None or table.get("class"):  # a template's own table (the schedule grid)
                 continue
             table.set("class", "ws-table")
             for r, tr in enumerate(body.findall("tr"), 1):

@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 SITE_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := $(SITE_DEBS) chromium poppler-utils default-jre-headless
+TEST_DEBS := $(SITE_DEBS) chromium poppler-utils default-jre-headless zbar-tools
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: site test check serve bench clean site-debs test-debs
@@ -39,7 +39,7 @@ site-debs:
 	  $(SUDO) apt-get install -y -q $(SITE_DEBS); }
 
 test-debs:
-	@{ dpkg -s $(SITE_DEBS) chromium poppler-utils >/dev/null 2>&1 && command -v java >/dev/null; } || \
+	@{ dpkg -s $(SITE_DEBS) chromium poppler-utils zbar-tools >/dev/null 2>&1 && command -v java >/dev/null; } || \
 	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $(TEST_DEBS); }
 
 clean:

@@ -41,13 +41,17 @@ def page_count(pdf: bytes) -> int:
         return len(document.pages)
 
 
-def assemble(front: bytes, parts: list[Part], numbers: bytes | None, *, title: str) -> bytes:
+def assemble(front: bytes | None, parts: list[Part], numbers: bytes | None, *,
+             title: str) -> bytes:
     """Return the book: `front`, then every part. `numbers` has one page per book page; its pages
-    after the front are drawn on the parts' pages."""
-    book = pikepdf.open(io.BytesIO(front))
-    front_pages = len(book.pages)
+    after the front are drawn on the parts' pages. With no `front` (a session packet), the book
+    starts with the first part, under its own bookmark."""
+    book = pikepdf.open(io.BytesIO(front if front is not None else parts[0].pdf))
+    front_pages = len(book.pages) if front is not None else 0
     tree = _StructureTree(book)
     outline = _outline_entries(book, book, 0)
+    if front is None:
+        outline, parts = [(parts[0].title, 0, outline)], parts[1:]
     for part in parts:
         source = pikepdf.open(io.BytesIO(part.pdf))
         first = len(book.pages)

@@ -269,8 +269,7 @@ def check(config_file: Path, program: str | None, language: str) -> None:
         _print_reading_levels(levels, limits, language)
         _print_coverage(root, options, course)
         pipeline.prepare(course, options, root)  # the content checks and every page, as a build
-        settings = PrintSettings(paper=course.curriculum.paper,
-                                 large_print=course.curriculum.large_print)
+        settings = PrintSettings.of(course.curriculum)  # with the QR codes of site_url
         plan_print_jobs(course, Path(options.templates_dir), settings,
                         form_font=form_font(root / options.cache_dir / "pdf"))
         shortfall = shortfall_problem(course)
@@ -298,3 +297,66 @@ def _print_coverage(root: Path, options, course) -> None:
         click.echo(f"Translation '{language}': {len(used) - len(missing)} of {len(used)} "
                    f"modules translated." + (f" Missing: {', '.join(missing)}" if missing else "")
                    + f" Interface: {len(source) - len(words)} of {len(source)} strings.")
+
+
+@main.command()
+@CONFIG
+@PROGRAM
+@click.option("--sign", "sign_ids", multiple=True, metavar="MODULE_ID",
+              help="Record a review of this module as it is now (repeat for several).")
+@click.option("--by", "reviewed_by", default=None, help="Who reviewed it (with --sign).")
+@click.option("--role", default=None, help="The reviewer's role, such as 'Clinical director'.")
+@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date of the review, YYYY-MM-DD (default: today).")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("review-sheets.pdf"),
+              show_default=True, help="Where to write the review sheets (PDF).")
+@click.option("--all", "all_modules", is_flag=True,
+              help="A review sheet for every module, not only those that need review.")
+def review(config_file: Path, program: str | None, sign_ids: tuple[str, ...],
+           reviewed_by: str | None, role: str | None, date, out: Path,
+           all_modules: bool) -> None:
+    """Clinical sign-off: list the modules never reviewed or changed since their review (with
+    what changed), print a one-page review sheet for each, or record a review with --sign."""
+    from . import reviews
+
+    _setup_logging(False)
+    _select_program(config_file, program)
+    root = config_file.resolve().parent
+    try:
+        options, course = _load(config_file)
+        if sign_ids:
+            if not reviewed_by or not role:
+                raise click.UsageError("--sign needs --by NAME and --role ROLE.")
+            path = reviews.sign(course, list(sign_ids), reviewed_by=reviewed_by, role=role,
+                                date=date.date() if date else None)
+            click.echo(f"Recorded the review of {', '.join(sign_ids)} by {reviewed_by} in "
+                       f"{path.relative_to(root) if path.is_relative_to(root) else path}.")
+            return
+        statuses = list(reviews.review_status(course).values())
+        _print_reviews(course, statuses)
+        due = statuses if all_modules else [s for s in statuses if s.state != "reviewed"]
+        if due:
+            pages = reviews.print_review_sheets(course, due, Path(options.templates_dir), out,
+                                                root / options.cache_dir / "pdf")
+            click.echo(f"Review sheets: {out} ({pages} page{'s' * (pages != 1)}, one per "
+                       "module) to print, review and sign.")
+    except CourseError as e:
+        _fail(e)
+
+
+def _print_reviews(course, statuses) -> None:
+    """Print the clinical review status of the program's modules."""
+    groups = {state: [s for s in statuses if s.state == state]
+              for state in ("changed", "never", "reviewed")}
+    click.echo(f"Clinical review of '{course.curriculum.program}': {len(statuses)} modules, "
+               f"{len(groups['reviewed'])} reviewed, {len(groups['changed'])} changed since "
+               f"review, {len(groups['never'])} never reviewed.")
+    if groups["changed"]:
+        click.echo("Changed since review:")
+    for s in groups["changed"]:
+        click.echo(f"  - {s.module_id} ({s.code}): reviewed by {s.review.reviewed_by} "
+                   f"({s.review.role}) on {s.review.reviewed_on.isoformat()}; changed: {s.changes}")
+    if groups["never"]:
+        click.echo("Never reviewed:")
+    for s in groups["never"]:
+        click.echo(f"  - {s.module_id} ({s.code})")

@@ -25,7 +25,8 @@ import markdown
 from . import books
 from .books import BOOK_LINK
 from .errors import CourseError, Problem
-from .paths import BOOKS, COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
+from .paths import BOOKS, COURSE_PDFS, PACKET, SESSION_PDFS, course_pdf, session_pdf
+from .qr import session_code
 from .rendering import make_environment, render_template
 from .worksheet import WorksheetExtension
 
@@ -44,6 +45,16 @@ class PrintSettings:
 
     paper: str = "letter"
     large_print: bool = False
+    site_url: str | None = None
+    """The address of this language's pages, ending in '/': handouts get a QR code of theirs."""
+    directory_urls: bool = True
+
+    @classmethod
+    def of(cls, curriculum, *, folder: str = "", directory_urls: bool = True) -> PrintSettings:
+        """The program's settings; `folder` is this language's place in the site ('' or 'es/')."""
+        site_url = curriculum.site_url + folder if curriculum.site_url else None
+        return cls(paper=curriculum.paper, large_print=curriculum.large_print,
+                   site_url=site_url, directory_urls=directory_urls)
 
 
 @dataclass(frozen=True)
@@ -92,8 +103,10 @@ class PrintPlan:
     def job(self, session: Session, kind: str) -> PrintJob:
         """Return the job of one of a session's PDFs ('handout', 'guide', 'sign-in')."""
         template = SESSION_PDFS[kind][0]
+        qr = session_code(self.base["settings"], session) if kind == "handout" else None
         html = render_template(self.env, f"print/{template}",
-                               {**self.base, "session": session, "module": session.module})
+                               {**self.base, "session": session, "module": session.module,
+                                "qr": qr})
         return PrintJob(session_pdf(session, kind), kind, html)
 
     def session_jobs(self) -> list[PrintJob]:
@@ -109,6 +122,20 @@ class PrintPlan:
         part_kind = BOOKS[kind]
         return [(session_pdf(s, part_kind), f"{s.code} · {s.module.meta.title}")
                 for s in self.base["first_sessions"]]
+
+    def packet_parts(self, session: Session) -> list[tuple[str, str]]:
+        """Return (session PDF path, bookmark title) for each part of a session's packet."""
+        words = self.env.globals["messages"]
+        titles = {"guide": words.gettext("Facilitator guide"),
+                  "sign-in": words.gettext("Sign-in sheet"),
+                  "handout": words.gettext("Client handout"),
+                  "note": words.gettext("Progress note")}
+        return [(session_pdf(session, kind), titles[kind]) for kind in PACKET]
+
+    def packet_title(self, session: Session) -> str:
+        """Return the document title of a session's packet."""
+        return self.env.globals["messages"].gettext("Session packet: %(code)s %(title)s") % {
+            "code": session.code, "title": session.module.meta.title}
 
     def book_front(self, kind: str, first_pages: list[int], total: int) -> PrintJob:
         """The cover and contents of a book whose parts start on `first_pages` of `total`."""
@@ -297,6 +324,44 @@ class Renderer:
         return self.cache.put(key, pdf)
 
 
+    def packets(self, plan: PrintPlan, files: dict[str, Path],
+                ready: Callable[[str, Path], None] | None = None) -> dict[str, Path]:
+        """Assemble each session's packet from its session PDFs (nothing is laid out again),
+        in the worker processes; return {packet path: PDF}."""
+        found: dict[str, Path] = {}
+        todo: dict[concurrent.futures.Future, tuple[str, str]] = {}
+        for session in plan.course.sessions:
+            parts, title = plan.packet_parts(session), plan.packet_title(session)
+            digest = hashlib.sha256(b"packet-1")
+            digest.update(title.encode())
+            for path, part_title in parts:
+                digest.update(f"{files[path].name}{part_title}".encode())
+            key, path = digest.hexdigest()[:32], session_pdf(session, "packet")
+            if self.cache.file(key).exists():
+                self.report.cached.append(path)
+                found[path] = self.cache.file(key)
+                if ready:
+                    ready(path, found[path])
+                continue
+            sources = [(str(files[p]), part_title) for p, part_title in parts]
+            todo[self._executor().submit(_assemble_packet, sources, title)] = (key, path)
+        for future in concurrent.futures.as_completed(todo):
+            if self.cancelled:
+                raise _Cancelled
+            key, path = todo[future]
+            found[path] = self.cache.put(key, future.result())
+            self.report.rendered.append(path)
+            if ready:
+                ready(path, found[path])
+        return found
+
+
+def _assemble_packet(sources: list[tuple[str, str]], title: str) -> bytes:
+    """Assemble one packet in a worker process from (session PDF file, bookmark title)."""
+    parts = [books.Part(Path(pdf).read_bytes(), part_title) for pdf, part_title in sources]
+    return books.assemble(None, parts, None, title=title)
+
+
 def _pdf_title(path: Path) -> str:
     from pypdf import PdfReader
 
@@ -310,6 +375,9 @@ def make_print_materials(plan: PrintPlan, renderer: Renderer,
     `ready(path, pdf)` is called as each group is done, so a server can publish them early."""
     jobs = plan.session_jobs()
     files = dict(zip((job.path for job in jobs), renderer.render(jobs, ready=ready)))
+    if renderer.cancelled:
+        raise _Cancelled
+    files.update(renderer.packets(plan, files, ready))
     for kind in BOOKS:
         if renderer.cancelled:
             raise _Cancelled
@@ -520,8 +588,9 @@ def render_module_handout(course: Course, module_id: str, templates_dir: Path, o
     first_day = days_in_week(course.group_tracks[0], 1)[0] if course.group_tracks else "Monday"
     session = next((s for s in course.sessions if s.module.id == module_id),
                    Session(1, 1, 1, first_day, module))
-    settings = PrintSettings(paper=course.curriculum.paper,
-                             large_print=course.curriculum.large_print)
+    main = course.curriculum.language  # the site's main language is at its root
+    settings = PrintSettings.of(course.curriculum,
+                                folder="" if course.language == main else f"{course.language}/")
     plan = PrintPlan(course, templates_dir, settings, form_font=form_font(cache_dir))
     job = plan.job(session, "handout")
     with Renderer(PdfCache(cache_dir), workers=1) as renderer:

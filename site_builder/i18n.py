@@ -31,7 +31,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"
 _PLACEHOLDER = re.compile(r"%\((\w+)\)")
 _PACKAGE = Path(__file__).parent
 # Python files whose strings are interface words (nav titles, notices).
-PYTHON_SOURCES = ("rendering.py", "offline.py")
+PYTHON_SOURCES = ("rendering.py", "handouts.py", "offline.py")
 
 
 @dataclass

@@ -54,10 +54,15 @@ SESSION_PDFS = {
     "handout": ("handout.html.j2", "Client handout"),
     "guide": ("guide.html.j2", "Facilitator guide"),
     "sign-in": ("signin.html.j2", "Sign-in sheet"),
+    "note": ("note.html.j2", "Progress note"),
 }
 
+# A session's packet for the facilitator: these session PDFs, in this order, in one PDF.
+PACKET = ("guide", "sign-in", "handout", "note")
+
+
 def session_pdf(session: Session, kind: str) -> str:
-    """Return the site path of one of a session's PDFs ('handout', 'guide' or 'sign-in')."""
+    """Return the site path of one of a session's PDFs ('handout', 'guide', 'packet', ...)."""
     return f"{PRINT_DIR}/{session.slug}/{kind}-{session.code}.pdf"
 
 
@@ -69,7 +74,7 @@ def course_pdf(kind: str) -> str:
 def all_pdf_paths(course: Course) -> list[str]:
     """Return the site paths of every PDF a build makes."""
     paths = [course_pdf(k) for k in COURSE_PDFS]
-    paths += [session_pdf(s, k) for s in course.sessions for k in SESSION_PDFS]
+    paths += [session_pdf(s, k) for s in course.sessions for k in (*SESSION_PDFS, "packet")]
     return paths
 
 

@@ -22,6 +22,7 @@ from .i18n import extract
 from .languages import localized
 from .loading import load_course
 from .rendering import build_nav, course_messages, render_pages, template_roots
+from .reviews import require_review
 from .errors import Problem
 from .hours import shortfall_problem
 
@@ -83,6 +84,7 @@ def prepare(course: Course, options, root: Path) -> Site:
     raise CourseError with every problem found."""
     templates = Path(options.templates_dir)
     check_content(course, root=root, limits=limits(options))
+    require_review(course)  # a program with 'require_review: true' (reviews.py)
     pages = render_pages(course, templates, facilitator_pages=options.facilitator_pages,
                          extra={"reading_levels": reading_levels(course), "pdfs": options.pdfs,
                                 "limits": limits(options)})

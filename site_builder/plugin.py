@@ -16,7 +16,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .checks import load_measurements, save_measurements
 from .errors import CourseError, Problem
@@ -27,7 +27,7 @@ from .paths import all_pdf_paths
 from . import pipeline
 from .editions import Edition, site_languages
 from .i18n import install
-from .rendering import course_messages
+from .rendering import FACILITATOR_DIR, course_messages
 from .worksheet import WorksheetExtension
 
 if TYPE_CHECKING:
@@ -50,6 +50,12 @@ class _PdfPlaceholder(File):
 
     def is_modified(self) -> bool:
         return False
+
+
+def _inclusion(path: str) -> InclusionLevel:
+    """Progress-note pages are linked from their session's guide, not listed in the nav."""
+    return (InclusionLevel.NOT_IN_NAV if path.startswith(f"{FACILITATOR_DIR}/notes/")
+            else InclusionLevel.UNDEFINED)
 
 
 class CoursePluginConfig(base.Config):
@@ -97,7 +103,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             site = pipeline.prepare(self.course, self.config, root)
             self.pages = site.pages
             save_measurements(measurements)
-            self.print_run = self._print_run(root) if self.config.pdfs else None
+            self.print_run = self._print_run(root, config) if self.config.pdfs else None
             if self.print_run is not None and not live.serving:
                 self.print_run.start()  # the PDFs render while MkDocs builds the pages
         except CourseError as e:
@@ -112,15 +118,18 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         config.extra["program"] = self.course.curriculum.program
         config.extra["contact"] = pipeline.contact(self.course)  # in the footer of every page
         self._set(config, "site_name", self.course.curriculum.program, "the program's name")
+        if self.course.curriculum.site_url:  # the address the QR codes on handouts lead to
+            self._set(config, "site_url", self.course.curriculum.site_url + self._folder(),
+                      "the program's 'site_url'")
         config.markdown_extensions.append(WorksheetExtension())
         log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
                  len(self.course.sessions), self.course.curriculum.weeks)
         return config
 
-    def _print_run(self, root: Path) -> PrintRun:
+    def _print_run(self, root: Path, config: MkDocsConfig) -> PrintRun:
         """The run that renders the PDFs in worker processes."""
-        curriculum = self.course.curriculum
-        settings = PrintSettings(paper=curriculum.paper, large_print=curriculum.large_print)
+        settings = PrintSettings.of(self.course.curriculum, folder=self._folder(),
+                                    directory_urls=config.use_directory_urls)
         cache = root / self.config.cache_dir / "pdf"
         plan = PrintPlan(self.course, Path(self.config.templates_dir), settings,
                          form_font=form_font(cache))
@@ -129,6 +138,11 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         _CURRENT_RUN[:] = [PrintRun(plan, PdfCache(cache), remember=live.newest_pdfs)]
         _CURRENT_RUN[0].renderer.announce = live.serving
         return _CURRENT_RUN[0]
+
+    def _folder(self) -> str:
+        """Where this build's language is in the site: '' for the main one, 'es/' for another."""
+        edition = getattr(self, "nested_edition", None)  # another language's build
+        return edition.folder(edition.language) if edition is not None else ""
 
     def _set(self, config: MkDocsConfig, key: str, value, source: str) -> None:
         """Set a MkDocs setting for the author, and say so (replacing mkdocs.yml's, if any)."""
@@ -236,7 +250,8 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        self.generated = [live.Page.generated(config, path, content=markdown)
+        self.generated = [live.Page.generated(config, path, content=markdown,
+                                              inclusion=_inclusion(path))
                           for path, markdown in self.pages.items()]
         self.shared = live.digest([config.nav, config.extra, config.site_name,
                                    sorted(config.theme.items())])

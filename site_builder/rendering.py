@@ -15,9 +15,11 @@ from .errors import CourseError, Problem
 from .hours import format_hours
 from .i18n import Messages, day_name, install, load_messages, long_date, number, short_date
 from .paths import (COURSE_PDFS, FACILITATOR_DIR, SESSION_PDFS, calendar_path,  # noqa: F401
+from .notes import interventions
                     course_pdf, facilitator_page, path_page, session_page, session_pdf,
                     week_page)
 
+from .reviews import review_status
 if TYPE_CHECKING:
     from .course import Course, Session
     from .schema import Track
@@ -87,6 +89,7 @@ def meeting_days(track: Track, messages: Messages, *, weeks: int | None = None) 
 
     def days(names: list[str]) -> str:
         from .scheduling import DAY_ORDER
+    env.filters["interventions"] = interventions  # a progress note's steps, a sentence each
 
         return and_list([day_name(d, language) for d in sorted(names, key=DAY_ORDER.index)],
                         language)
@@ -138,7 +141,8 @@ def render_pages(
     context = {"course": course, "program": course.curriculum, "facilitator_pages":
                facilitator_pages, "limits": Limits(), "pdfs": True, "page_of": _page_links(course), "hours": course.hours(),
                "chart": hours_chart(course), "multi_track": len(course.group_tracks) > 1,
-               "pdfs": True, **(extra or {})}
+               "pdfs": True, "reviews": review_status(course) if facilitator_pages else {},
+               **(extra or {})}
     jobs: list[tuple[str, str, dict[str, Any]]] = [
         ("index.md", "home.md.j2", {}), ("schedule.md", "schedule.md.j2", {})]
     jobs += [(week_page(w), "week.md.j2", {"week": w, "sessions": ss}) for w, ss in course.weeks]
@@ -149,6 +153,11 @@ def render_pages(
             jobs.append((facilitator_page(session), "facilitator.md.j2", ctx))
     if facilitator_pages:
         jobs.append((f"{FACILITATOR_DIR}/index.md", "facilitators.md.j2", {}))
+def note_page(session: Session) -> str:
+    """Return the path of a session's progress-note page (linked from its guide, not in the nav)."""
+    return f"{FACILITATOR_DIR}/notes/{session.slug}.md"
+
+
     jobs.append(("print-materials.md", "print.md.j2", {}))
     jobs.append(("at-a-glance.md", "glance.md.j2", {}))
     for track in course.group_tracks:
@@ -167,6 +176,7 @@ def render_pages(
                     pages[path] = _mark_untranslated(pages[path], messages)
     return pages
 
+            jobs.append((note_page(session), "note.md.j2", ctx))
 
 def _mark_untranslated(markdown: str, messages: Messages) -> str:
     """Put a visible notice under the title and mark the English text as English."""
@@ -182,7 +192,8 @@ def _page_links(course: Course) -> dict[str, Any]:
         "session": {s.number: session_page(s) for s in course.sessions},
         "facilitator": {s.number: facilitator_page(s) for s in course.sessions},
         "week": {w: week_page(w) for w, _ in course.weeks},
-        "pdf": {s.number: {k: session_pdf(s, k) for k in SESSION_PDFS} for s in course.sessions},
+        "pdf": {s.number: {k: session_pdf(s, k) for k in (*SESSION_PDFS, "packet")}
+                for s in course.sessions},
         "course_pdf": {k: course_pdf(k) for k in COURSE_PDFS},
         "print": "print-materials.md",
         "glance": "at-a-glance.md",
@@ -201,6 +212,7 @@ def _calendar_links(course: Course) -> dict[Any, str]:
                              if not t.service or t.visible}
     links.update({(t.id, w): calendar_path(t.id, w) for t in course.group_tracks
                   if t.open_entry for w in _track_weeks(course, t)})
+        "note": {s.number: note_page(s) for s in course.sessions},
     return links
 
 

@@ -357,6 +357,23 @@ class Curriculum(_Strict):
     large_print: bool = False
     translations: list[Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]] = Field(
         default_factory=list)
+    site_url: str | None = None
+    """Where the site is published: handouts then carry a QR code of their session page."""
+    note_format: Literal["DAP", "BIRP"] = "DAP"
+    """The headings of the group progress notes."""
+    require_review: bool = False
+    """Stop the build while a module is not reviewed, or changed since review (reviews.py)."""
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+(/[^\s?#]*)?$", value.strip()):
+            raise course_error(f"'{value}' is not a web address.", "write the address the site "
+                               "is published at, such as 'https://riverside.example.org/iop/'.",
+                               field=True)
+        return value.strip().rstrip("/") + "/"
 
     @field_validator("days")
     @classmethod

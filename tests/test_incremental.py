@@ -45,7 +45,8 @@ def test_one_edit_renders_only_that_modules_pdfs_and_reassembles_the_books(edite
     project, report, _ = edited
     course = _course(project)
     session = next(s for s in course.sessions if s.module.id == "coping-with-cravings")
-    own = {f"print/{session.slug}/{kind}-{session.code}.pdf" for kind in ("handout", "guide")}
+    own = {f"print/{session.slug}/{kind}-{session.code}.pdf"
+           for kind in ("handout", "guide", "packet")}  # the packet is re-assembled
     rendered = set(report.rendered)
     assert f"print/{session.slug}/handout-{session.code}.pdf" in rendered
     assert "print/workbook.pdf" in rendered  # re-assembled with the new handout

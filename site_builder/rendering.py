@@ -14,12 +14,12 @@ from .checks import Limits
 from .errors import CourseError, Problem
 from .hours import format_hours
 from .i18n import Messages, day_name, install, load_messages, long_date, number, short_date
-from .paths import (COURSE_PDFS, FACILITATOR_DIR, SESSION_PDFS, calendar_path,  # noqa: F401
 from .notes import interventions
+from .paths import (COURSE_PDFS, FACILITATOR_DIR, SESSION_PDFS, calendar_path,  # noqa: F401
                     course_pdf, facilitator_page, path_page, session_page, session_pdf,
                     week_page)
-
 from .reviews import review_status
+
 if TYPE_CHECKING:
     from .course import Course, Session
     from .schema import Track
@@ -69,6 +69,7 @@ def make_environment(templates_dir: Path, course: Course | None = None) -> jinja
     env.filters["meets"] = lambda track: meeting_days(track, messages, weeks=course.curriculum
                                                       .weeks if course is not None else None)
     env.globals["language"] = language
+    env.filters["interventions"] = interventions  # a progress note's steps, a sentence each
     return env
 
 
@@ -89,7 +90,6 @@ def meeting_days(track: Track, messages: Messages, *, weeks: int | None = None) 
 
     def days(names: list[str]) -> str:
         from .scheduling import DAY_ORDER
-    env.filters["interventions"] = interventions  # a progress note's steps, a sentence each
 
         return and_list([day_name(d, language) for d in sorted(names, key=DAY_ORDER.index)],
                         language)
@@ -132,6 +132,11 @@ def shift_headings(markdown: str, by: int = 1) -> str:
     return "\n".join(out) + "\n"
 
 
+def note_page(session: Session) -> str:
+    """Return the path of a session's progress-note page (linked from its guide, not in the nav)."""
+    return f"{FACILITATOR_DIR}/notes/{session.slug}.md"
+
+
 def render_pages(
     course: Course, templates_dir: Path, *, facilitator_pages: bool = True,
     extra: dict[str, Any] | None = None,
@@ -151,13 +156,9 @@ def render_pages(
         jobs.append((session_page(session), "session.md.j2", ctx))
         if facilitator_pages:
             jobs.append((facilitator_page(session), "facilitator.md.j2", ctx))
+            jobs.append((note_page(session), "note.md.j2", ctx))
     if facilitator_pages:
         jobs.append((f"{FACILITATOR_DIR}/index.md", "facilitators.md.j2", {}))
-def note_page(session: Session) -> str:
-    """Return the path of a session's progress-note page (linked from its guide, not in the nav)."""
-    return f"{FACILITATOR_DIR}/notes/{session.slug}.md"
-
-
     jobs.append(("print-materials.md", "print.md.j2", {}))
     jobs.append(("at-a-glance.md", "glance.md.j2", {}))
     for track in course.group_tracks:
@@ -176,7 +177,6 @@ def note_page(session: Session) -> str:
                     pages[path] = _mark_untranslated(pages[path], messages)
     return pages
 
-            jobs.append((note_page(session), "note.md.j2", ctx))
 
 def _mark_untranslated(markdown: str, messages: Messages) -> str:
     """Put a visible notice under the title and mark the English text as English."""
@@ -191,6 +191,7 @@ def _page_links(course: Course) -> dict[str, Any]:
     return {
         "session": {s.number: session_page(s) for s in course.sessions},
         "facilitator": {s.number: facilitator_page(s) for s in course.sessions},
+        "note": {s.number: note_page(s) for s in course.sessions},
         "week": {w: week_page(w) for w, _ in course.weeks},
         "pdf": {s.number: {k: session_pdf(s, k) for k in (*SESSION_PDFS, "packet")}
                 for s in course.sessions},
@@ -212,7 +213,6 @@ def _calendar_links(course: Course) -> dict[Any, str]:
                              if not t.service or t.visible}
     links.update({(t.id, w): calendar_path(t.id, w) for t in course.group_tracks
                   if t.open_entry for w in _track_weeks(course, t)})
-        "note": {s.number: note_page(s) for s in course.sessions},
     return links
 
 

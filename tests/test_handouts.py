@@ -50,8 +50,8 @@ def _fonts_embedded(reader: PdfReader) -> bool:
 def test_every_pdf_exists_tagged_letter_titled_embedded(built_default):
     course = _course(built_default)
     paths = [course_pdf(k) for k in COURSE_PDFS]
-    paths += [session_pdf(s, k) for s in default_course.sessions for k in SESSION_PDFS]
-    assert len(paths) == 4 + len(SESSION_PDFS) * len(default_course.sessions)
+    paths += [session_pdf(s, k) for s in course.sessions for k in SESSION_PDFS]
+    assert len(paths) == 4 + len(SESSION_PDFS) * len(course.sessions)
     for path in paths:
         reader = PdfReader(built_default.site / path)
         root = reader.trailer["/Root"]

@@ -69,6 +69,24 @@ tracks:
 """
 
 
+def _cli(project: Project, *args: object):
+    """Run `site-builder ARGS -f mkdocs.yml` on the project; return the click result."""
+    from click.testing import CliRunner
+
+    from site_builder.cli import main
+
+    # The env entry makes CliRunner restore the program variable that --program sets.
+    return CliRunner().invoke(main, [*(str(a) for a in args), "-f", str(project.config)],
+                              env={"SITE_BUILDER_PROGRAM": None})
+
+
+def _no_pdfs(project: Project) -> None:
+    """Build pages only (the course plugin's `pdfs: false`)."""
+    text = project.read("mkdocs.yml")
+    option = re.search(r"^([ \t]+)cache_dir:", text, re.M)
+    project.write("mkdocs.yml", text.replace(option[0], f"{option[1]}pdfs: false\n{option[0]}", 1))
+
+
 def _line(text: str, start: str) -> int:
     """The line number of the first line of `text` that starts with `start` (after spaces)."""
     return next(i for i, line in enumerate(text.splitlines(), 1)
@@ -83,8 +101,9 @@ SHORTFALL = ("1 week(s) are under the minimum of 2.5 contact hours: week 3 (50 m
 @pytest.fixture(scope="module")
 def harbor(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path):
     """HARBOR built once with `site-builder build` (strict) and its PDFs: (project, output)."""
-    project = small_project(tmp_path_factory.mktemp("harbor"), pdf_cache, HARBOR)
-    result = project.cli("build")
+    project = small_project(tmp_path_factory.mktemp("harbor"), pdf_cache)
+    project.write("curriculum/default.yml", HARBOR)
+    result = _cli(project, "build")
     assert result.exit_code == 0, result.output
     return project, result.output
 
@@ -215,7 +234,7 @@ def test_a_bad_variant_names_the_module_file_and_line(small):
 
 def test_stretching_by_more_than_a_third_warns_and_too_short_fails(small):
     small.write("curriculum/default.yml", _program_with(45))
-    result = small.cli("check")
+    result = _cli(small, "check")
     line = _line(_program_with(45), "session_minutes: 45")
     assert result.exit_code == 0, result.output
     assert (f"Warning: curriculum/default.yml:{line}: the track 'rp' has 45-minute sessions, but "
@@ -223,7 +242,7 @@ def test_stretching_by_more_than_a_third_warns_and_too_short_fails(small):
             "more than a third. Fix: give the module a 45-minute plan under 'variants:'"
             ) in result.output
     small.write("curriculum/default.yml", _program_with(25))
-    result = small.cli("check")
+    result = _cli(small, "check")
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert ("the track 'rp' has 25-minute sessions, too short for the 6 timed steps of module "
             "'coping-with-cravings' (each step needs at least 5 minutes).") in result.output
@@ -277,8 +296,8 @@ def test_rp_01_to_rp_32_with_reused_modules(small, pdf_cache):
            "refusal-skills", "anger-cues-and-meter", "relapse-warning-signs"]
     small.write("curriculum/default.yml", RP32.format(modules=", ".join(
         ids[i % len(ids)] for i in range(32))))
-    small.disable_pdfs()
-    result = small.cli("build")
+    _no_pdfs(small)
+    result = _cli(small, "build")
     assert result.exit_code == 0, result.output
     codes = [f"RP-{n:02d}" for n in range(1, 33)]
     assert re.findall(r"\bRP-\d\d\b", _text(small.html("schedule"))) == codes
@@ -368,7 +387,7 @@ def test_warn_builds_strict_and_check_reports_it(harbor):
     line = _line(HARBOR, "minimum: 2.5")
     assert f"WARNING -  curriculum/default.yml:{line}: {SHORTFALL}" in output
     assert "Aborted" not in output and "Site built in" in output
-    result = project.cli("check")
+    result = _cli(project, "check")
     assert result.exit_code == 0, result.output
     assert (f"Hours: warning (on_shortfall: warn): curriculum/default.yml:{line}: {SHORTFALL}"
             in result.output)
@@ -377,18 +396,18 @@ def test_warn_builds_strict_and_check_reports_it(harbor):
 def test_fail_stops_check_and_build_naming_the_program_file_and_line(small):
     program = HARBOR.replace("on_shortfall: warn", "on_shortfall: fail")
     small.write("curriculum/default.yml", program)
-    small.disable_pdfs()
+    _no_pdfs(small)
     expected = f"curriculum/default.yml:{_line(program, 'on_shortfall')}: {SHORTFALL}"
-    check = small.cli("check")
+    check = _cli(small, "check")
     assert check.exit_code != 0 and f"Error: {expected}" in check.output
-    build = small.cli("build", "--no-strict")
+    build = _cli(small, "build", "--no-strict")
     assert build.exit_code != 0 and f"Error: {expected}" in build.output
     assert "mkdocs.yml" not in build.output.split("Error:")[1]
 
 
 def test_check_reports_hours_that_are_met(small):
     small.write("curriculum/default.yml", HARBOR.replace("minimum: 2.5", "minimum: 0.75"))
-    result = small.cli("check")
+    result = _cli(small, "check")
     assert result.exit_code == 0, result.output
     assert "Hours: every week has at least 45 min of contact hours." in result.output
 
@@ -509,7 +528,7 @@ def test_person_first_rules_match_phrases_in_context(small, sentence, found):
     text = (REPO / "modules/anger-cues-and-meter.md").read_text(encoding="utf-8")
     text = text.replace("## Key points", f"{sentence}\n\n## Key points", 1)
     path = small.write("modules/anger-cues-and-meter.md", text)
-    result = small.cli("lint", path)
+    result = _cli(small, "lint", path)
     if found is None:
         assert result.exit_code == 0 and result.output.rstrip().endswith("OK"), result.output
     else:

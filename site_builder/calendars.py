@@ -100,7 +100,7 @@ def _calendar(course: Course, track: Track, name: str,
 
     curriculum = course.curriculum
     # A fixed stamp keeps builds byte-identical: the program's start, not the build time.
-    stamp = dt.datetime.combine(curriculum.start_date, dt.time(0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(curriculum.start_date, dt.time(0), tzinfo=dt.UTC)
     place = ", ".join(p for p in (curriculum.contact.meeting_place, curriculum.contact.address)
                       if p)
     calendar = Calendar()

@@ -39,18 +39,17 @@ class WeekHours:
     exempt: bool = False
     below: bool = False
     """Under the minimum and not exempt."""
+    minimum: float = 0.0
 
     @property
     def holiday_short(self) -> bool:
         """Under the minimum only because of a holiday."""
-        return self.below and self.lost > 0 and self.hours + self.lost >= self._minimum
+        return self.below and self.lost > 0 and self.hours + self.lost >= self.minimum
 
     @property
     def short(self) -> bool:
         """Under the minimum: not exempt, and not only because of a holiday."""
         return self.below and not self.holiday_short
-
-    _minimum: float = 0.0
 
 
 @dataclass(frozen=True)

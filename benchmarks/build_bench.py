@@ -75,20 +75,22 @@ def edit(config: Path, n: int) -> str:
 
 def print_materials_alone(config: Path, cache: Path) -> float:
     code = f"""
-import sys, time
+import time
 from pathlib import Path
-from site_builder.building import load_mkdocs_config
-from site_builder.handouts import build_print_materials, PrintSettings
-from site_builder.languages import localized
-from site_builder.loading import load_course
+from site_builder import pipeline
+from site_builder.handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font
 root = Path({str(config.parent)!r})
+cache = Path({str(cache)!r}) / "pdf"
+options = pipeline.Options.for_project(root)
 start = time.perf_counter()
-for language in ("en", "es"):
-    course = load_course(root / "curriculum/default.yml", root / "modules",
-                         localized(root / "curriculum/crisis-lines.yml", language), root=root,
-                         language=language)
-    build_print_materials(course, root / "templates", root / "print-alone" / language,
-                          Path({str(cache)!r}), PrintSettings())
+runs = []
+for language in ("en", "es"):  # both languages at once, as a build does
+    course = pipeline.load(options, root, language)
+    plan = PrintPlan(course, root / "templates", PrintSettings.of(course.curriculum),
+                     form_font=form_font(cache))
+    runs.append((PrintRun(plan, PdfCache(cache)).start(), root / "print-alone" / language))
+for run, folder in runs:
+    run.wait(folder)
 print(time.perf_counter() - start)
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV,
@@ -115,6 +117,17 @@ def chromium_print(site: Path) -> tuple[float, int]:
         took = time.perf_counter() - start
     del sync_playwright
     return took, len(pages)
+
+
+def session_page(root: Path, module: str) -> str:
+    """The address of the first session page of a module, from the site root."""
+    sys.path.insert(0, str(REPO))
+    from site_builder import pipeline
+
+    course = pipeline.load(pipeline.Options.for_project(root), root, "en")
+    module_id = Path(module).name.removesuffix(".md")
+    session = next(s for s in course.sessions if s.module.id == module_id)
+    return f"{session.slug}/"
 
 
 def free_port() -> int:
@@ -148,13 +161,13 @@ def serve_latency(config: Path, edits: int = 3) -> tuple[float, float]:
     server = subprocess.Popen([BIN / "site-builder", "serve", "-f", config, "-a",
                                f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT,
                               env=ENV, cwd=config.parent)
-    page = f"{base}/week-05/session-1/"  # refusal-skills in the default program
+    page = f"{base}/{session_page(config.parent, MODULE)}"
     handout = None
     try:
         wait_for(lambda: fetch(page) is not None)
         html = fetch(page).decode()
-        handout = base + "/" + re.search(r'href="(\.\./\.\./print/[^"]+handout[^"]+\.pdf)"',
-                                         html)[1].replace("../../", "")
+        handout = base + "/" + re.search(r'href="(?:\.\./)+(print/[^"]+handout[^"]+\.pdf)"',
+                                         html)[1]
         wait_for(lambda: (fetch(handout) or b"")[:4] == b"%PDF")
         page_times, pdf_times = [], []
         for n in range(edits):

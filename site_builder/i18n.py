@@ -207,6 +207,7 @@ def short_date(day: dt.date | None, language: str) -> str:
     return "" if day is None else format_skeleton("MMMd", day, locale=_babel_locale(language))
 
 
+@functools.lru_cache(maxsize=256)
 def day_name(day: str, language: str) -> str:
     """Return a day name of the program file ('Monday') in the language ('lunes')."""
     from babel.dates import get_day_names

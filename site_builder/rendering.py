@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import traceback
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import jinja2.bccache
 
 from .checks import Limits
 from .errors import CourseError, Problem
@@ -41,6 +43,24 @@ def course_messages(templates_dir: Path, course: Course | None = None) -> Messag
     return load_messages(language, template_roots(templates_dir, course), root)
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by name and source checksum: a second build in the same
+    process (the other language, or `serve` after an edit) does not compile them again."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.buckets:
+            bucket.bytecode_from_string(self.buckets[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.buckets[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = MemoryBytecodeCache()
+
+
 def make_environment(templates_dir: Path, course: Course | None = None) -> jinja2.Environment:
     """Return the Jinja environment for course templates: strict about undefined names, with
     the interface words of the course's language (`_`, `ngettext`, `{% trans %}`).
@@ -54,6 +74,7 @@ def make_environment(templates_dir: Path, course: Course | None = None) -> jinja
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=COMPILED,
     )
     env.site_builder_root = course.root if course is not None else None  # for error messages
     messages = course_messages(templates_dir, course)
@@ -117,7 +138,12 @@ def meeting_days(track: Track, messages: Messages, *, weeks: int | None = None) 
 @jinja2.pass_context
 def _relative_link(context: jinja2.runtime.Context, target: str) -> str:
     """Return the link from the page being rendered to another page path."""
-    return posixpath.relpath(target, posixpath.dirname(context["page"]) or ".")
+    return _relpath(target, posixpath.dirname(context["page"]) or ".")
+
+
+@functools.lru_cache(maxsize=65536)
+def _relpath(target: str, folder: str) -> str:
+    return posixpath.relpath(target, folder)
 
 
 def shift_headings(markdown: str, by: int = 1) -> str:
@@ -276,12 +302,15 @@ def build_nav(course: Course, templates_dir: Path, *,
         nav.append({t.gettext("Week %(n)s") % {"n": week}: items})
     if facilitator_pages:
         guides: list[Any] = [f"{FACILITATOR_DIR}/index.md"]
+        notes: list[Any] = []
         for s in course.sessions:
             values = {"week": s.week, "n": s.index_in_week, "title": s.module.meta.title,
                       "track": s.track.name if s.track else ""}
             label = (t.gettext("Week %(week)s, %(track)s %(n)s: %(title)s") if multi and s.track
                      else t.gettext("Week %(week)s, session %(n)s: %(title)s")) % values
             guides.append({label: facilitator_page(s)})
+            notes.append({label: note_page(s)})
+        guides.append({t.gettext("Progress notes"): notes})
         nav.append({t.gettext("For facilitators"): guides})
     return nav
 

@@ -16,7 +16,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 
 from .checks import load_measurements, save_measurements
 from .errors import CourseError, Problem
@@ -27,7 +27,7 @@ from .paths import all_pdf_paths
 from . import pipeline
 from .editions import Edition, site_languages
 from .i18n import install
-from .rendering import FACILITATOR_DIR, course_messages
+from .rendering import course_messages
 from .worksheet import WorksheetExtension
 
 if TYPE_CHECKING:
@@ -50,12 +50,6 @@ class _PdfPlaceholder(File):
 
     def is_modified(self) -> bool:
         return False
-
-
-def _inclusion(path: str) -> InclusionLevel:
-    """Progress-note pages are linked from their session's guide, not listed in the nav."""
-    return (InclusionLevel.NOT_IN_NAV if path.startswith(f"{FACILITATOR_DIR}/notes/")
-            else InclusionLevel.UNDEFINED)
 
 
 class CoursePluginConfig(base.Config):
@@ -250,8 +244,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        self.generated = [live.Page.generated(config, path, content=markdown,
-                                              inclusion=_inclusion(path))
+        self.generated = [live.Page.generated(config, path, content=markdown)
                           for path, markdown in self.pages.items()]
         self.shared = live.digest([config.nav, config.extra, config.site_name,
                                    sorted(config.theme.items())])

@@ -186,8 +186,8 @@ def test_facilitator_and_print_pages_link_the_note_and_packet(paperwork, paperwo
     note = paperwork.html(f"facilitator/notes/{session.slug}")
     assert "Monday, January 4, 2027" in note and session.module.meta.goals[0] in note
     assert "Behavior" in note and "clinical record" in note
-    nav = paperwork.html("")
-    assert "facilitator/notes/" not in nav  # linked from the guide, not listed in the nav
+    # In the nav under "For facilitators", "Progress notes", beside the other sessions' notes.
+    assert "Progress notes" in note and 'href="../session-2/"' in note
 
 
 def test_interventions_take_the_first_sentence_of_each_timed_step():

@@ -148,7 +148,7 @@ def fingerprint(files: dict[str, Path]) -> Fingerprint:
 
 def _split(text: str) -> list[str]:
     """Return a module file's front matter and its three parts (split at level-1 headings)."""
-    match = re.match(r"^---[ \t]*\n(.*?\n)---[ \t]*\n", text, re.S)
+    match = re.match(r"^---[ \t]*\n(.*?\n)---[ \t]*\n", text, re.DOTALL)
     front, body = (match[1], text[match.end():]) if match else ("", text)
     parts, current, fence = [front], None, False
     for line in body.splitlines():
@@ -228,7 +228,7 @@ def _setting_line(path: Path, key: str) -> int | None:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
-    match = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 

@@ -3,6 +3,8 @@
 - `on_config`: load the course, set the nav from the curriculum, pass the crisis lines to the theme.
 - `on_files`: add every course page as a generated file (nothing is written to `docs/`).
 - `on_serve`: watch modules, curriculum and templates so an edit rebuilds the site.
+- `on_post_page`: drop the blank lines Material's templates leave; `on_post_build` trims
+  Material's stylesheet to the features the site uses (weight.py).
 - `on_post_build`: write the service worker that keeps the course offline (offline.py), and
   render the PDFs (handouts, guides, sign-in sheets, workbook, binder).
 """
@@ -29,6 +31,7 @@ from .editions import Edition, site_languages
 from .i18n import install
 from .rendering import course_messages
 from .worksheet import WorksheetExtension
+from .weight import compact_html, trim_theme_stylesheets
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -260,8 +263,12 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
                 files.append(_PdfPlaceholder.generated(config, path, content=b""))
         return files
 
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+        return compact_html(output)  # lighter pages on a phone (weight.py)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         run, site_dir = self.print_run, Path(config.site_dir)
+        trim_theme_stylesheets(site_dir)
         offline.write_service_worker(  # lists the pages just written (not the PDFs)
             site_dir, self.course, course_messages(Path(self.config.templates_dir), self.course),
             skip=self.edition.others, directory_urls=config.use_directory_urls,

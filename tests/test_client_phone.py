@@ -312,3 +312,40 @@ def test_first_visit_to_a_session_page_is_light_and_search_loads_on_use(browser,
         page.wait_for_selector(".md-search-result__item", timeout=15_000)
         assert [u for u, _ in loaded if u.endswith("search/search_index.json")]
     context.close()
+
+
+# --- Accessibility of the new parts --------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_with_every_new_part_showing(browser, built_tracks, scheme):
+    """Listen (a voice is there), this week (during the course), the current week on the
+    schedule and the offline note, on a phone and on a desktop."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    from .test_gates import WCAG_TAGS
+
+    options = json.dumps({"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                          "resultTypes": ["violations"]})
+    found = []
+    for width in (390, 1280):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": width,
+                                                                      "height": 844})
+        context.add_init_script(SPEECH_STUB % json.dumps(VOICES))
+        context.add_init_script(AXE_SCRIPT)
+        page = context.new_page()
+        page.clock.set_fixed_time(dt.datetime(2027, 1, 12, 12))
+        with serve_site(built_tracks.site) as base:
+            for path in ("", "schedule/", "week-01/evening-1/", "es/"):
+                page.goto(base + path)
+                page.wait_for_function("document.querySelector('[data-offline-note]')"
+                                       ".dataset.state === 'ready'", timeout=30_000)
+                if path != "schedule/":
+                    assert page.locator("[data-listen]").is_visible()
+                if path != "week-01/evening-1/":
+                    assert page.locator("[data-this-week]").is_visible()
+                result = page.evaluate(f"axe.run({options})")
+                found += [(width, path, v["id"], v["nodes"][0]["target"])
+                          for v in result["violations"]]
+        context.close()
+    assert found == [], "\n".join(map(str, found))

@@ -363,8 +363,21 @@
     else window.addEventListener("load", register);
   }
 
+  /* --- Wide tables -------------------------------------------------------------------- */
+
+  // A table wider than the screen scrolls sideways (course.css): keyboard users can scroll it
+  // once it takes the focus.
+  function focusableWhenScrolling() {
+    document.querySelectorAll("article table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) table.setAttribute("tabindex", "0");
+      else table.removeAttribute("tabindex");
+    });
+  }
+
   /* --- Start --------------------------------------------------------------------------- */
 
+  focusableWhenScrolling();
+  window.addEventListener("resize", focusableWhenScrolling);
   document.querySelectorAll("[data-this-week]").forEach(setupThisWeek);
   document.querySelectorAll("[data-listen]").forEach(setupListen);
   setupOffline();

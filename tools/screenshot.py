@@ -37,7 +37,8 @@ VOICE = """
 
 def readme_pages(site: Path) -> list[str]:
     """The home page, the schedule, the first session page and its client handout."""
-    session = min(p.parent for p in site.glob("week-*/*/index.html"))
+    session = min((p.parent for p in site.glob("week-*/*/index.html")),  # the first group's
+                  key=lambda p: (p.parent.name, not p.name.startswith("session-"), p.name))
     handout = min(site.glob(f"print/{session.relative_to(site).as_posix()}/handout-*.pdf"),
                   default=None)
     pages = ["", "schedule/", f"{session.relative_to(site).as_posix()}/"]

@@ -196,8 +196,22 @@ def _load_modules(modules_dir: Path, root: Path, problems: list[Problem]):
     return modules, failed
 
 
+_READ: dict[tuple, Module] = {}  # modules already read, by file and version (serve reloads often)
+
+
 def load_module(path: Path, root: Path) -> Module:
     """Read one module file: validate its front matter and split its body into the three parts."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_module(path, root)
+    key = (str(path.resolve()), str(root.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _READ:
+        _READ[key] = _read_module(path, root)
+    return _READ[key]
+
+
+def _read_module(path: Path, root: Path) -> Module:
     name = _name(path, root)
     register_project_languages(root)
     text = read_text(path, name)

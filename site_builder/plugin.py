@@ -241,6 +241,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         """Give the theme templates (templates/theme/) the course's interface words; then,
         for a main build, build the program's other languages (MkDocs has cleaned site_dir and
         has not written this language's pages yet)."""
+        env.bytecode_cache = live.THEME_COMPILED  # Material's templates, compiled once
         install(env, course_messages(Path(self.config.templates_dir), self.course))
         if self.edition.others:
             self._build_other_languages(config)

@@ -1,15 +1,35 @@
-"""Shared fixtures: a copy of the project in tmp_path, and helpers to build it and read the output."""
+"""Shared fixtures: copies of the project in tmp_path (the full course, or a small one built from a
+few modules), builds shared by the whole run, and helpers to build them and read the output.
+
+Builds are the slow part of the suite, so each kind is made once per run and shared:
+`built_default` (the default course in English and Spanish, with every PDF), `built_small`
+(6 sessions, with PDFs), `built_tracks` (a small program with dates, a holiday, open entry and
+several tracks, pages only) and `built_examples` (the evening-iop and anger-management programs,
+pages only). Tests read them and never change them; a test that needs a change copies the
+`small` project. A test that uses one of them is marked `slow` (see pyproject.toml)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "curriculum", "modules", "templates", "docs")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a shared full build as slow (the build is paid by the first)."""
+    slow_fixtures = {"built_default", "built_small", "built_examples", "built_tracks",
+                     "default_course"}
+    for item in items:
+        if slow_fixtures & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 class Project:
@@ -47,19 +67,40 @@ class Project:
         """Return the built HTML of a page path such as 'week-01/session-1/'."""
         return (self.site / page / "index.html").read_text(encoding="utf-8")
 
+    def set_course_option(self, name: str, value: str) -> None:
+        """Set an option of the `course` plugin in mkdocs.yml (every language reads it)."""
+        text = self.read("mkdocs.yml")
+        option = re.search(r"^([ \t]+)cache_dir:", text, re.M)
+        assert option, "no 'cache_dir:' option in mkdocs.yml"
+        self.write("mkdocs.yml", text.replace(option[0], f"{option[1]}{name}: {value}\n"
+                                              f"{option[0]}", 1))
+
+    def disable_pdfs(self) -> None:
+        """Build pages only (`pdfs: false`)."""
+        self.set_course_option("pdfs", "false")
+
     def build(self):
         from site_builder.building import build_site
 
         return build_site(self.config)
 
+    def cli(self, *args: object):
+        """Run `site-builder ARGS -f mkdocs.yml`; return the click result."""
+        from site_builder.cli import main
+
+        # The env entry makes CliRunner restore the program variable that --program sets.
+        return CliRunner().invoke(main, [*(str(a) for a in args), "-f", str(self.config)],
+                                  env={"SITE_BUILDER_PROGRAM": None})
+
 
 def copy_project(root: Path, cache: Path) -> Project:
     """Copy the repository's course into `root`, sharing one PDF cache between test projects."""
+    root.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, root / part)
-        else:
+        elif source.is_file():
             shutil.copy(source, root / part)
     project = Project(root)
     project.replace("mkdocs.yml", "cache_dir: .cache", f"cache_dir: {cache}")
@@ -105,15 +146,54 @@ tracks:
       - relapse-warning-signs
 """
 
+# Where each small module lands (page path of its client session).
+SMALL_SLUGS = {module: f"week-{i // 3 + 1:02d}/session-{i % 3 + 1}"
+               for i, module in enumerate(SMALL_MODULES)}
 
-def small_project(root: Path, cache: Path) -> Project:
-    """A copy of the project whose default program is SMALL_PROGRAM, with only its modules."""
+TRACKS_PROGRAM = """\
+# A small program with what the default course does not have: dates and a holiday, open entry
+# ("your path" pages), a second group track placed by week, and a service track.
+program: Small Tracks IOP
+weeks: 2
+min_weeks: 1
+language: en
+translations: [es]
+start_date: "2027-01-04"
+holidays: ["2027-01-06"]
+contact:
+  phone: "555-0142"
+hours:
+  minimum: 3
+  on_shortfall: warn
+tracks:
+  - id: evening
+    name: Evening group
+    days: [Monday, Wednesday]
+    session_minutes: 90
+    open_entry: true
+    modules: [orientation-and-levels-of-care, stages-of-change, coping-with-cravings]
+  - id: family
+    name: Family education
+    days: [Thursday]
+    session_minutes: 60
+    schedule:
+      - {week: 2, sessions: [refusal-skills]}
+  - id: process
+    name: Process group
+    service: true
+    days: [Monday, Wednesday]
+    session_minutes: 90
+"""
+
+
+def small_project(root: Path, cache: Path, program: str = SMALL_PROGRAM) -> Project:
+    """A copy of the project whose default program is `program`, with only the small modules."""
     project = copy_project(root, cache)
     keep = {f"{m}{suffix}" for m in SMALL_MODULES for suffix in (".md", ".es.md")}
     for path in (root / "modules").glob("*.md"):
         if path.name not in keep:
             path.unlink()
-    project.write("curriculum/default.yml", SMALL_PROGRAM)
+    project.write("curriculum/default.yml", program)
     return project
 
 
@@ -125,8 +205,17 @@ def small(tmp_path: Path, pdf_cache: Path) -> Project:
 
 @pytest.fixture(scope="session")
 def built_small(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Project:
-    """The small project built once per test run (read-only for tests: copy it to change it)."""
+    """The small project built once per test run, with its PDFs (read-only for tests)."""
     project = small_project(tmp_path_factory.mktemp("small-course"), pdf_cache)
+    project.build()
+    return project
+
+
+@pytest.fixture(scope="session")
+def built_tracks(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Project:
+    """TRACKS_PROGRAM built once per test run, pages only (read-only for tests)."""
+    project = small_project(tmp_path_factory.mktemp("tracks-course"), pdf_cache, TRACKS_PROGRAM)
+    project.disable_pdfs()
     project.build()
     return project
 
@@ -136,6 +225,29 @@ def built_default(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> 
     """The default course built once per test run (read-only for tests)."""
     project = copy_project(tmp_path_factory.mktemp("default-course"), pdf_cache)
     project.build()
+    return project
+
+
+@pytest.fixture(scope="session")
+def default_course(built_default: Project):
+    """The loaded course of `built_default`: its modules, sessions and weeks (read-only)."""
+    from site_builder.programs import load_program
+
+    return load_program(built_default.root, "default")
+
+
+EXAMPLE_PROGRAMS = ("evening-iop", "anger-management")
+
+
+@pytest.fixture(scope="session")
+def built_examples(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Project:
+    """The example programs, each built once per run with the CLI into sites/NAME/, pages only
+    (read-only for tests; `site-builder handout --program NAME` makes one of their PDFs)."""
+    project = copy_project(tmp_path_factory.mktemp("examples"), pdf_cache)
+    project.disable_pdfs()
+    for name in EXAMPLE_PROGRAMS:
+        result = project.cli("build", "--program", name)
+        assert result.exit_code == 0, result.output
     return project
 
 

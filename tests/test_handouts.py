@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 from pathlib import Path
@@ -18,9 +19,15 @@ LETTER = (612, 792)
 A4 = (595, 842)
 
 
-def _course(project):
-    return load_course(project.root / "curriculum/default.yml", project.root / "modules",
-                       project.root / "curriculum/crisis-lines.yml", root=project.root)
+def _course(project, *module_ids: str):
+    """Load the project's course; with module ids, keep only their sessions (fewer PDFs)."""
+    course = load_course(project.root / "curriculum/default.yml", project.root / "modules",
+                         project.root / "curriculum/crisis-lines.yml", root=project.root)
+    if not module_ids:
+        return course
+    sessions = [s for s in course.sessions if s.module.id in module_ids]
+    assert len(sessions) == len(module_ids)
+    return dataclasses.replace(course, sessions=sessions)
 
 
 def _size(reader: PdfReader) -> tuple[int, int]:
@@ -47,11 +54,10 @@ def _fonts_embedded(reader: PdfReader) -> bool:
     return True
 
 
-def test_every_pdf_exists_tagged_letter_titled_embedded(built_default):
-    course = _course(built_default)
+def test_every_pdf_exists_tagged_letter_titled_embedded(built_default, default_course):
     paths = [course_pdf(k) for k in COURSE_PDFS]
-    paths += [session_pdf(s, k) for s in course.sessions for k in SESSION_PDFS]
-    assert len(paths) == 4 + len(SESSION_PDFS) * len(course.sessions)
+    paths += [session_pdf(s, k) for s in default_course.sessions for k in SESSION_PDFS]
+    assert len(paths) == 4 + len(SESSION_PDFS) * len(default_course.sessions)
     for path in paths:
         reader = PdfReader(built_default.site / path)
         root = reader.trailer["/Root"]
@@ -63,8 +69,8 @@ def test_every_pdf_exists_tagged_letter_titled_embedded(built_default):
         assert _fonts_embedded(reader), path
 
 
-def test_pdfinfo_and_pdffonts_agree(built_default):
-    path = built_default.site / session_pdf(_course(built_default).sessions[0], "handout")
+def test_pdfinfo_and_pdffonts_agree(built_default, default_course):
+    path = built_default.site / session_pdf(default_course.sessions[0], "handout")
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert "Tagged:          yes" in info and "letter" in info and "Form:            AcroForm" in info
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
@@ -72,14 +78,13 @@ def test_pdfinfo_and_pdffonts_agree(built_default):
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
 
 
-def test_client_handout_content(built_default):
-    course = _course(built_default)
-    for session in course.sessions:
+def test_client_handout_content(built_default, default_course):
+    for session in default_course.sessions:
         reader = PdfReader(built_default.site / session_pdf(session, "handout"))
         text = _text(reader)
         module = session.module
         assert module.meta.code in text and module.meta.title in text
-        assert f"Week {session.week}, session {session.index_in_week}" in text
+        assert f"Week {session.week}, {session.track.name} {session.index_in_week}" in text
         assert "988" in text and "1-800-662-4357" in text and "911" in text
         assert f"Page 1 of {len(reader.pages)}" in text
         assert "Date:" in text and "Key points" in text
@@ -87,9 +92,8 @@ def test_client_handout_content(built_default):
         assert 1 <= len(reader.pages) <= 2, f"{module.id}: {len(reader.pages)} pages"
 
 
-def test_handout_fields_are_named_by_their_question(built_default):
-    course = _course(built_default)
-    for session in course.sessions[:5]:
+def test_handout_fields_are_named_by_their_question(built_default, default_course):
+    for session in default_course.sessions[:5]:
         reader = PdfReader(built_default.site / session_pdf(session, "handout"))
         fields = reader.get_fields()
         assert len(fields) >= 3, session.module.id
@@ -99,8 +103,8 @@ def test_handout_fields_are_named_by_their_question(built_default):
             assert len(human) > 6
 
 
-def test_guide_steps_add_up_and_name_the_handout(built_default):
-    session = _course(built_default).sessions[3]
+def test_guide_steps_add_up_and_name_the_handout(built_default, default_course):
+    session = default_course.sessions[3]
     text = _text(PdfReader(built_default.site / session_pdf(session, "guide")))
     for step in session.module.steps:
         assert step.title in text
@@ -109,8 +113,8 @@ def test_guide_steps_add_up_and_name_the_handout(built_default):
     assert "Special considerations" in text
 
 
-def test_sign_in_sheet_has_blank_lines_and_no_client_data(built_default):
-    session = _course(built_default).sessions[0]
+def test_sign_in_sheet_has_blank_lines_and_no_client_data(built_default, default_course):
+    session = default_course.sessions[0]
     reader = PdfReader(built_default.site / session_pdf(session, "sign-in"))
     text = _text(reader)
     assert len(reader.pages) == 1
@@ -118,11 +122,10 @@ def test_sign_in_sheet_has_blank_lines_and_no_client_data(built_default):
     assert "12" in text and "Signature" in text
 
 
-def test_course_pdfs(built_default):
-    course = _course(built_default)
+def test_course_pdfs(built_default, default_course):
     workbook = PdfReader(built_default.site / course_pdf("workbook"))
     text = _text(workbook)
-    titles = [s.module.meta.title for s in course.sessions]
+    titles = [s.module.meta.title for s in default_course.sessions]
     assert "Client workbook" in text and "Contents" in text
     positions = [text.index(t, text.index("Contents")) for t in dict.fromkeys(titles)]
     assert positions == sorted(positions)
@@ -130,33 +133,32 @@ def test_course_pdfs(built_default):
     assert "Facilitator binder" in binder and "Schedule" in binder and "Timed steps" in binder
     checklist = _text(PdfReader(built_default.site / course_pdf("progress-checklist")))
     assert "Date completed" in checklist and "Facilitator initials" in checklist
-    for s in course.sessions:
+    for s in default_course.sessions:
         assert s.code in checklist
     certificate = _text(PdfReader(built_default.site / course_pdf("certificate")))
     assert "Certificate of Completion" in certificate
 
 
-def test_site_links_to_the_pdfs(built_default):
-    course = _course(built_default)
-    session = course.sessions[1]
+def test_site_links_to_the_pdfs(built_default, default_course):
+    session = default_course.sessions[1]
     client = built_default.html(session.slug)
     assert f'href="../../{session_pdf(session, "handout")}"' in client
     guide = built_default.html(f"facilitator/{session.slug}")
     assert f'{session_pdf(session, "guide")}"' in guide
     listing = built_default.html("print-materials")
-    for s in course.sessions:
+    for s in default_course.sessions:
         for kind in SESSION_PDFS:
             assert f'href="../{session_pdf(s, kind)}"' in listing
 
 
-def test_a4_and_large_print_settings(project, tmp_path):
-    project.replace("curriculum/default.yml", "language: en",
-                    "language: en\npaper: a4\nlarge_print: true")
-    course = _course(project)
+def test_a4_and_large_print_settings(small, tmp_path):
+    small.replace("curriculum/default.yml", "language: en",
+                  "language: en\npaper: a4\nlarge_print: true")
+    course = _course(small, "orientation-and-levels-of-care", "stages-of-change")
     out = tmp_path / "out"
     settings = PrintSettings(paper="a4", large_print=True)
-    build_print_materials(course, project.root / "templates", out, tmp_path / "cache",
-                          settings, workers=1)
+    build_print_materials(course, small.root / "templates", out, tmp_path / "cache",
+                          settings, workers=2)
     reader = PdfReader(out / session_pdf(course.sessions[1], "handout"))
     assert _size(reader) == A4
     sizes = []
@@ -165,31 +167,33 @@ def test_a4_and_large_print_settings(project, tmp_path):
     assert max(sizes) >= 16 and sorted(sizes)[len(sizes) // 2] >= 16
 
 
-def test_cache_skips_unchanged_and_rerenders_edited(project, tmp_path):
+def test_cache_skips_unchanged_and_rerenders_edited(small, tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "out"
-    course = _course(project)
-    first = build_print_materials(course, project.root / "templates", out, cache,
+    modules = ("coping-with-cravings", "refusal-skills")
+    course = _course(small, *modules)
+    first = build_print_materials(course, small.root / "templates", out, cache,
                                   PrintSettings(), workers=2)
     assert len(first.rendered) == len(first.sizes) and not first.cached
-    again = build_print_materials(course, project.root / "templates", out, cache,
+    again = build_print_materials(course, small.root / "templates", out, cache,
                                   PrintSettings(), workers=2)
     assert not again.rendered and len(again.cached) == len(first.sizes)
-    project.replace("modules/refusal-skills.md", "## Key points\n", "## Key points\n\n- @new@\n")
-    edited = build_print_materials(_course(project), project.root / "templates", out, cache,
-                                   PrintSettings(), workers=2)
+    small.replace("modules/refusal-skills.md", "## Key points\n", "## Key points\n\n- @new@\n")
+    edited = build_print_materials(_course(small, *modules), small.root / "templates", out,
+                                   cache, PrintSettings(), workers=2)
     changed = {Path(p).name for p in edited.rendered}
     assert changed == {"handout-ER-05.pdf", "workbook.pdf", "packet-ER-05.pdf"}, changed
     refusal = next(s for s in course.sessions if s.module.id == "refusal-skills")
     assert "@new@" in _text(PdfReader(out / session_pdf(refusal, "handout")))
 
 
-def test_remote_image_fails_with_a_clear_message(project, tmp_path):
+def test_remote_image_fails_with_a_clear_message(small, tmp_path):
     # Modules cannot hold remote images (test_bad_input); a print template is the other way in.
-    project.replace("templates/print/_handout_body.html.j2", "<h2>Worksheet</h2>",
-                    '<img src="https://example.com/photo.png" alt="A photo"><h2>Worksheet</h2>')
+    small.replace("templates/print/_handout_body.html.j2", "<h2>",
+                  '<img src="https://example.com/photo.png" alt="A photo"><h2>')
     with pytest.raises(CourseError) as error:
-        build_print_materials(_course(project), project.root / "templates", tmp_path / "out",
-                              tmp_path / "cache", PrintSettings(), workers=1)
+        build_print_materials(_course(small, "orientation-and-levels-of-care"),
+                              small.root / "templates", tmp_path / "out", tmp_path / "cache",
+                              PrintSettings(), workers=2)
     message = str(error.value)
     assert "handout-EN-01.pdf" in message and "https://example.com/photo.png" in message
     assert "Fix:" in message

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from site_builder.cli import main
 from site_builder.programs import load_program, program_json_schema
 
-from .conftest import REPO
+from .conftest import EXAMPLE_PROGRAMS, REPO
 
 
 def _run(*args):
@@ -20,20 +20,6 @@ def _run(*args):
     result = CliRunner().invoke(main, [str(a) for a in args], env={"SITE_BUILDER_PROGRAM": None})
     assert "Traceback" not in result.output
     return result
-
-
-@pytest.fixture(scope="module")
-def programs(tmp_path_factory, pdf_cache):
-    """The three example programs, each built into its own folder with the CLI."""
-    from .conftest import copy_project
-
-    project = copy_project(tmp_path_factory.mktemp("programs"), pdf_cache)
-    for name in ("evening-iop", "anger-management"):
-        result = _run("build", "-f", project.config, "--program", name)
-        assert result.exit_code == 0, result.output
-    result = _run("build", "-f", project.config)
-    assert result.exit_code == 0, result.output
-    return project
 
 
 def _page(project, program, page):
@@ -48,24 +34,46 @@ def test_list_names_the_example_programs():
     assert names[:1] == ["default"] and {"evening-iop", "anger-management"} <= set(names)
 
 
-def test_each_program_goes_to_its_own_folder(programs):
-    assert (programs.site / "index.html").exists()
-    for name in ("evening-iop", "anger-management"):
-        assert (programs.root / "sites" / name / "index.html").exists()
-        assert (programs.root / "sites" / name / "print/workbook.pdf").exists()
+def test_each_program_goes_to_its_own_folder(built_default, built_examples):
+    assert (built_default.site / "index.html").exists()
+    assert not (built_examples.site / "index.html").exists()  # building a program keeps site/
+    for name in EXAMPLE_PROGRAMS:
+        assert (built_examples.root / "sites" / name / "index.html").exists()
 
 
-def test_default_program_schedule_and_hours(programs):
-    course = load_program(programs.root, "default")
-    assert len(course.sessions) == 48 and course.curriculum.weeks == 16
-    assert all(sum(h.values()) == 10 for h in course.hours().values())
-    glance = _page(programs, "default", "at-a-glance")
+ONE_SESSION = """\
+program: One Session
+weeks: 1
+min_weeks: 1
+days: [Monday]
+schedule:
+  - {week: 1, sessions: [stages-of-change]}
+"""
+
+
+@pytest.mark.slow
+def test_a_program_build_puts_its_pdfs_in_its_own_folder(small):
+    small.write("curriculum/one.yml", ONE_SESSION)
+    result = _run("build", "-f", small.config, "--program", "one")
+    assert result.exit_code == 0, result.output
+    site = small.root / "sites/one"
+    assert (site / "print/workbook.pdf").exists()
+    assert list(site.glob("print/week-01/session-1/handout-*.pdf"))
+    assert not small.site.exists()
+
+
+def test_default_program_schedule_and_hours(built_default, default_course):
+    course = default_course
+    skills = [s for s in course.sessions if s.track_id == "session"]
+    assert len(skills) == 48 and course.curriculum.weeks == 16
+    assert {sum(h.values()) for h in course.hours().values()} == {11.5}
+    glance = _page(built_default, "default", "at-a-glance")
     assert "<svg" in glance and "Scheduled contact hours per week" in glance
     assert "Week 16: 11.5 h." in glance and "(below minimum)" not in glance
 
 
-def test_evening_dates_holiday_and_tracks(programs):
-    course = load_program(programs.root, "evening-iop")
+def test_evening_dates_holiday_and_tracks(built_examples, tmp_path):
+    course = load_program(built_examples.root, "evening-iop")
     evening = [s for s in course.sessions if s.track_id == "evening"]
     family = [s for s in course.sessions if s.track_id == "family"]
     assert str(evening[0].date) == "2027-01-04" and evening[0].day == "Monday"
@@ -74,38 +82,41 @@ def test_evening_dates_holiday_and_tracks(programs):
     after = [s for s in evening if str(s.date) > "2027-01-14"]
     assert str(after[0].date) == "2027-01-19"
     assert {s.day for s in family} == {"Wednesday"} and len(family) == 12
-    schedule = _page(programs, "evening-iop", "schedule")
+    schedule = _page(built_examples, "evening-iop", "schedule")
     assert "The course starts on Monday, January 4, 2027." in schedule
     assert "Monday, January 18, 2027" in schedule and "Family education" in schedule
     hours = course.hours()
     assert sum(hours[3].values()) == 7.5 and sum(hours[4].values()) == 10.5
-    handout = programs.root / "sites/evening-iop/print" / f"{evening[0].slug}"
+    handout = tmp_path / "handout.pdf"  # the example sites are built without PDFs
+    result = _run("handout", "-f", built_examples.config, "--program", "evening-iop",
+                  evening[0].module.id, "-o", handout)
+    assert result.exit_code == 0, result.output
     from pypdf import PdfReader
 
-    text = PdfReader(next(handout.glob("handout-*.pdf"))).pages[0].extract_text()
+    text = PdfReader(handout).pages[0].extract_text()
     assert "Monday, January 4, 2027" in text and "555-0142" in text
 
 
-def test_evening_overrides_variables_and_conditional_content(programs):
-    orientation = _page(programs, "evening-iop", "week-01/evening-1")
+def test_evening_overrides_variables_and_conditional_content(built_examples, built_default):
+    orientation = _page(built_examples, "evening-iop", "week-01/evening-1")
     assert "Evenings at Riverside Evening IOP start at 6:00 pm." in orientation
     library = (REPO / "modules/orientation-and-levels-of-care.md").read_text()
     first_library_sentence = library.split("# Reading", 1)[1].strip().split(".")[0]
     assert first_library_sentence not in orientation
     assert "{{" not in orientation and "555-0142" in orientation
-    default_orientation = _page(programs, "default", "week-01/session-1")
+    default_orientation = _page(built_default, "default", "week-01/session-1")
     assert "Evenings at" not in default_orientation
-    evening_mutual = next(p for p in (programs.root / "sites/evening-iop").rglob("*.html")
+    evening_mutual = next(p for p in (built_examples.root / "sites/evening-iop").rglob("*.html")
                           if "mutual-help" not in str(p) and "A meeting in our building" in
                           p.read_text() and "facilitator" not in str(p))
     assert evening_mutual
     assert not any("A meeting in our building" in p.read_text()
-                   for p in programs.site.rglob("*.html"))
+                   for p in built_default.site.rglob("*.html"))
 
 
-def test_evening_branding(programs):
-    site = programs.root / "sites/evening-iop"
-    home = _page(programs, "evening-iop", "")
+def test_evening_branding(built_examples):
+    site = built_examples.root / "sites/evening-iop"
+    home = _page(built_examples, "evening-iop", "")
     assert "We meet in the evening so you can keep your job" in home  # its own home template
     assert (site / "assets/program-logo.svg").exists() and 'src="assets/program-logo.svg"' in home
     assert "#1b5e20" in (site / "assets/stylesheets/program.css").read_text()
@@ -113,9 +124,9 @@ def test_evening_branding(programs):
     assert "Riverside walk-in clinic" in home
 
 
-def test_your_path_for_a_mid_course_start(programs):
-    course = load_program(programs.root, "evening-iop")
-    page = _page(programs, "evening-iop", "your-path/evening-week-05")
+def test_your_path_for_a_mid_course_start(built_examples):
+    course = load_program(built_examples.root, "evening-iop")
+    page = _page(built_examples, "evening-iop", "your-path/evening-week-05")
     rows = re.findall(r"<tr>\s*<td>(\d+)</td>\s*<td>(\d+)(?: \(next round\))?</td>", page)
     weeks = [int(w) for _, w in rows]
     evening = [s for s in course.sessions if s.track_id == "evening"]
@@ -125,8 +136,8 @@ def test_your_path_for_a_mid_course_start(programs):
     assert "(next round)" in page and "Nothing about you is saved" in page
 
 
-def test_anger_group_one_session_a_week_with_its_own_module(programs):
-    course = load_program(programs.root, "anger-management")
+def test_anger_group_one_session_a_week_with_its_own_module(built_examples):
+    course = load_program(built_examples.root, "anger-management")
     assert len(course.sessions) == 12
     assert {s.week for s in course.sessions} == set(range(1, 13))
     assert course.sessions[-1].module.id == "anger-review-and-next-steps"
@@ -149,11 +160,12 @@ tracks:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["warn", "fail"])
-def test_week_under_minimum_hours(project, mode):
-    project.write("curriculum/short.yml", SHORT.format(mode=mode))
-    project.replace("mkdocs.yml", "cache_dir:", "pdfs: false\n      cache_dir:")
-    result = _run("build", "-f", project.config, "--program", "short", "--no-strict")
+def test_week_under_minimum_hours(small, mode):
+    small.write("curriculum/short.yml", SHORT.format(mode=mode))
+    small.disable_pdfs()
+    result = _run("build", "-f", small.config, "--program", "short", "--no-strict")
     assert "under the minimum of 9 contact hours: week 1 (3 h)" in result.output
     if mode == "warn":
         assert result.exit_code == 0 and "WARNING" in result.output
@@ -185,6 +197,7 @@ def test_sessions_step_down(project):
     assert [sum(course.hours()[w].values()) for w in (1, 5, 9)] == [6, 4.5, 3]
 
 
+@pytest.mark.slow
 def test_new_program_scaffold_checks(project):
     result = _run("new", "program", "riverside", "-f", project.config)
     assert result.exit_code == 0, result.output
@@ -202,14 +215,14 @@ def test_json_schema_is_exported_and_committed():
     assert committed == program_json_schema(), "run: site-builder schema -o curriculum/program.schema.json"
 
 
-def test_program_errors_name_file_line_and_field(project):
-    project.write("curriculum/bad.yml", SHORT.format(mode="warn").replace(
+def test_program_errors_name_file_line_and_field(small):
+    small.write("curriculum/bad.yml", SHORT.format(mode="warn").replace(
         "hours:", "colors:\n  primary: \"#ffff00\"\nlogo: bad/logo.png\nhours:"))
-    result = _run("check", "-f", project.config, "--program", "bad")
+    result = _run("check", "-f", small.config, "--program", "bad")
     assert result.exit_code != 0
     assert "curriculum/bad.yml:4: field 'colors.primary'" in result.output
     assert "contrast" in result.output
-    project.write("curriculum/bad.yml", SHORT.format(mode="warn").replace(
+    small.write("curriculum/bad.yml", SHORT.format(mode="warn").replace(
         "hours:", "logo: bad/logo.png\nhours:"))
-    result = _run("check", "-f", project.config, "--program", "bad")
+    result = _run("check", "-f", small.config, "--program", "bad")
     assert "curriculum/bad.yml:3: the logo file 'bad/logo.png' does not exist." in result.output

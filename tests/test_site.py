@@ -5,6 +5,9 @@ from __future__ import annotations
 import html as html_module
 import re
 
+import pytest
+from pypdf import PdfReader
+
 
 def _nav_titles(html: str) -> list[str]:
     """Return the titles of the primary nav links, in order."""
@@ -16,24 +19,21 @@ def _nav_titles(html: str) -> list[str]:
     return [t for i, t in enumerate(titles) if i == 0 or t != titles[i - 1]]
 
 
-def _course(project):
-    from site_builder.programs import load_program
-
-    return load_program(project.root, "default")
-
-
-def test_nav_follows_the_curriculum_order(built_default):
-    course = _course(built_default)
+def test_nav_follows_the_curriculum_order(built_default, default_course):
     titles = _nav_titles(built_default.html(""))
     weeks_in_nav = [t for t in titles if re.fullmatch(r"Week \d+", t)]
     assert weeks_in_nav == [f"Week {w}" for w in range(1, 17)]
-    session_titles = [t.split(": ", 1)[1] for t in titles if re.match(r"Session \d+: ", t)]
-    assert session_titles == [s.module.meta.title for s in course.sessions]
+    # The nav is pruned (navigation.prune): a week's page shows that week's sessions.
+    tracks = "|".join(re.escape(t.name) for t in default_course.group_tracks)
+    session_titles = [t.split(": ", 1)[1] for week, _ in default_course.weeks
+                      for t in _nav_titles(built_default.html(f"week-{week:02d}"))
+                      if re.match(rf"({tracks}) \d+: ", t)]
+    assert session_titles == [s.module.meta.title for s in default_course.sessions]
     assert titles.index("Schedule") < titles.index("Week 1") < titles.index("For facilitators")
 
 
-def test_every_session_page_shows_reading_and_worksheet(built_default):
-    for session in _course(built_default).sessions:
+def test_every_session_page_shows_reading_and_worksheet(built_default, default_course):
+    for session in default_course.sessions:
         module = session.module
         html = built_default.html(session.slug)
         opening = " ".join(re.sub(r"[*_`]", "", module.reading).split()[:6])
@@ -57,8 +57,8 @@ def test_worksheet_fields_have_labels(built_default):
         assert labelled, f"{tag}#{fid} has no label"
 
 
-def test_facilitator_guide_is_on_its_own_page(built_default):
-    session = next(s for s in _course(built_default).sessions
+def test_facilitator_guide_is_on_its_own_page(built_default, default_course):
+    session = next(s for s in default_course.sessions
                    if s.module.id == "relapse-warning-signs")
     module = session.module
     client = built_default.html(session.slug)
@@ -95,19 +95,29 @@ def test_no_third_party_resources(built_default):
         assert "fonts.googleapis.com" not in html
 
 
-def test_client_only_site_has_no_facilitator_pages(project):
-    project.replace("mkdocs.yml", "facilitator_pages: true", "facilitator_pages: false")
-    project.build()
-    assert not (project.site / "facilitator").exists()
-    assert "For facilitators" not in project.html("")
-    assert (project.site / "week-01/session-1/index.html").exists()
+@pytest.mark.slow
+def test_client_only_site_has_no_facilitator_pages(small):
+    small.replace("mkdocs.yml", "facilitator_pages: true", "facilitator_pages: false")
+    small.disable_pdfs()
+    small.build()
+    assert not (small.site / "facilitator").exists()
+    assert "For facilitators" not in small.html("")
+    assert (small.site / "week-01/session-1/index.html").exists()
+    assert not (small.site / "es/facilitator").exists()  # every language is client-only
+    assert (small.site / "es/week-01/session-1/index.html").exists()
 
 
-def test_program_crisis_line_added_everywhere(project):
-    project.replace("curriculum/default.yml", "tracks:", "crisis_lines:\n"
-                    "  - name: Riverside Crisis Team\n    contact: 555-0100\n"
-                    "    tel: \"5550100\"\ntracks:")
-    project.build()
-    for page in ("", "week-03/session-1", "facilitator/week-03/session-3"):
-        html = project.html(page)
+@pytest.mark.slow
+def test_program_crisis_line_added_everywhere(small, tmp_path):
+    small.replace("curriculum/default.yml", "tracks:", "crisis_lines:\n"
+                  "  - name: Riverside Crisis Team\n    contact: 555-0100\n"
+                  "    tel: \"5550100\"\ntracks:")
+    small.disable_pdfs()
+    small.build()
+    for page in ("", "week-01/session-3", "facilitator/week-02/session-3", "es/week-02/session-1"):
+        html = small.html(page)
         assert "Riverside Crisis Team" in html and 'href="tel:988"' in html
+    result = small.cli("handout", "refusal-skills", "-o", tmp_path / "handout.pdf")
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "handout.pdf").pages)
+    assert "Riverside Crisis Team: 555-0100" in text and "988" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -13,7 +14,7 @@ from site_builder.loading import load_module
 from site_builder.paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
 from site_builder.programs import load_program
 
-from .conftest import REPO
+from .conftest import REPO, SMALL_MODULES
 
 SWITCH = re.compile(r'<a href="([^"]+)" hreflang="(\w+)" lang="\w+" target="_self"')  # selector
 
@@ -65,8 +66,8 @@ def test_switcher_links_resolve_both_ways(built_default):
         assert home == page.resolve()
 
 
-def test_spanish_print_materials(built_default):
-    course = load_program(built_default.root, "default")
+def test_spanish_print_materials(built_default, default_course):
+    course = default_course
     es = built_default.site / "es"
     for kind in COURSE_PDFS:
         reader = PdfReader(es / course_pdf(kind))
@@ -85,52 +86,54 @@ def test_spanish_print_materials(built_default):
     assert "Certificado" in certificate
 
 
-def test_untranslated_module_falls_back_with_notice_and_warning(project):
-    (project.root / "modules/refusal-skills.es.md").unlink()
-    project.replace("mkdocs.yml", "cache_dir:", "pdfs: false\n      cache_dir:")
-    result = _run("build", "-f", project.config, "--no-strict")
+@pytest.mark.slow
+def test_untranslated_module_falls_back_with_notice_and_warning(small):
+    (small.root / "modules/refusal-skills.es.md").unlink()
+    small.disable_pdfs()
+    result = _run("build", "-f", small.config, "--no-strict")
     assert result.exit_code == 0, result.output
     assert "Module 'refusal-skills' has no 'es' translation" in result.output
-    course = load_program(project.root, "default")
+    course = load_program(small.root, "default")
     session = next(s for s in course.sessions if s.module.id == "refusal-skills")
-    page = (project.site / "es" / session.slug / "index.html").read_text()
+    page = (small.site / "es" / session.slug / "index.html").read_text()
     assert "Esta sesión todavía no está traducida al español" in page
     assert '<div lang="en">' in page
-    check = _run("check", "-f", project.config)
-    assert "Translation 'es': 47 of 48 modules translated. Missing: refusal-skills" in check.output
+    check = _run("check", "-f", small.config)
+    assert "Translation 'es': 5 of 6 modules translated. Missing: refusal-skills" in check.output
 
 
-def test_spanish_lint_and_readability_gates_fail(project):
+def test_spanish_lint_and_readability_gates_fail(small):
     path = "modules/stages-of-change.es.md"
-    project.replace(path, "# Hoja de trabajo\n", "# Hoja de trabajo\n\nNo es un adicto.\n\n")
-    result = _run("lint", "-f", project.config, project.root / path)
+    small.replace(path, "# Hoja de trabajo\n", "# Hoja de trabajo\n\nNo es un adicto.\n\n")
+    result = _run("lint", "-f", small.config, small.root / path)
     assert result.exit_code != 0 and "'adicto' is a stigmatizing term" in result.output
     assert "persona con un trastorno por consumo de sustancias" in result.output
     hard = ("La neuroadaptación farmacodinámica consecuente a la exposición prolongada "
             "compromete significativamente la autorregulación prefrontal interindividual. ") * 60
-    project.replace(path, "# Lectura\n", "# Lectura\n\n" + hard + "\n\n")
-    result = _run("lint", "-f", project.config, project.root / path)
+    small.replace(path, "# Lectura\n", "# Lectura\n\n" + hard + "\n\n")
+    result = _run("lint", "-f", small.config, small.root / path)
     assert "Fernández-Huerta" in result.output and "the limit is Fernández-Huerta 65" in \
         result.output
 
 
-def test_a_program_can_add_a_language(project):
-    project.write("languages.yml", "fr:\n  name: Français\n  parts: [Lecture, Fiche, Guide]\n"
+def test_a_program_can_add_a_language(small):
+    small.write("languages.yml", "fr:\n  name: Français\n  parts: [Lecture, Fiche, Guide]\n"
                   "  key_points: Points clés\n  steps: Étapes\n"
                   "  avoid:\n    - {pattern: \"toxicomanes?\", use: personne qui consomme}\n")
-    module = project.read("modules/stages-of-change.md")
+    module = small.read("modules/stages-of-change.md")
     module = module.replace("# Reading", "# Lecture").replace("# Worksheet", "# Fiche").replace(
         "# Facilitator guide", "# Guide").replace("## Key points", "## Points clés").replace(
         "## Steps", "## Étapes")
-    project.write("modules/stages-of-change.fr.md", module)
-    result = _run("lint", "-f", project.config, project.root / "modules/stages-of-change.fr.md")
+    small.write("modules/stages-of-change.fr.md", module)
+    result = _run("lint", "-f", small.config, small.root / "modules/stages-of-change.fr.md")
     assert result.exit_code == 0, result.output
-    check = _run("check", "-f", project.config, "--language", "fr")
+    check = _run("check", "-f", small.config, "--language", "fr")
     assert check.exit_code == 0, check.output
     from site_builder.loading import load_course
 
-    french = load_course(project.root / "curriculum/default.yml", project.root / "modules",
-                         project.root / "curriculum/crisis-lines.yml", root=project.root,
+    french = load_course(small.root / "curriculum/default.yml", small.root / "modules",
+                         small.root / "curriculum/crisis-lines.yml", root=small.root,
                          language="fr")
     assert french.modules["stages-of-change"].language == "fr"
-    assert "stages-of-change" not in french.untranslated and len(french.untranslated) == 47
+    assert "stages-of-change" not in french.untranslated
+    assert len(french.untranslated) == len(SMALL_MODULES) - 1

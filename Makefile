@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh Debian/Ubuntu machine:
 #   make site   -> .venv, the Python packages, system libraries for PDFs, then builds site/
 #   make test   -> the same plus Chromium and poppler for the browser and PDF tests, then pytest
+#   make test-fast -> only the tests not marked slow (no full builds, browser or Java): the edit loop
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
@@ -10,13 +11,16 @@ SITE_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-c
 TEST_DEBS := $(SITE_DEBS) chromium poppler-utils default-jre-headless zbar-tools
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test check serve bench clean site-debs test-debs
+.PHONY: site test test-fast check serve bench clean site-debs test-debs
 
 site: $(STAMP) site-debs
 	$(VENV)/bin/site-builder build
 
 test: $(STAMP) test-debs
 	$(PY) -m pytest
+
+test-fast: $(STAMP) site-debs
+	$(PY) -m pytest -m "not slow"
 
 check: $(STAMP)
 	$(VENV)/bin/site-builder check

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -180,7 +181,7 @@ def serve_latency(config: Path, edits: int = 3) -> tuple[float, float]:
             wait_for(lambda: (fetch(handout) or old_pdf) != old_pdf)
             pdf_times.append(time.perf_counter() - saved)
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as Ctrl+C: MkDocs shuts down and so do the workers
         server.wait()
         log.close()
     return statistics.median(page_times), statistics.median(pdf_times)

@@ -204,6 +204,14 @@ _SHARED: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
 _SHARED_LOCK = threading.Lock()
 
 
+def shutdown_workers() -> None:
+    """Stop the worker processes (at the end of `serve`; a build's end stops them anyway)."""
+    with _SHARED_LOCK:
+        for pool in _SHARED.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+        _SHARED.clear()
+
+
 class _Cancelled(Exception):
     """A newer build replaced the one this print run was for."""
 

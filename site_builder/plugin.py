@@ -24,7 +24,8 @@ from .checks import load_measurements, save_measurements
 from .errors import CourseError, Problem
 from . import live, offline
 from .hours import warn_without_stopping
-from .handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font, hand_over
+from .handouts import (PdfCache, PrintPlan, PrintRun, PrintSettings, form_font, hand_over,
+                       shutdown_workers)
 from .paths import all_pdf_paths
 from . import pipeline
 from .editions import Edition, site_languages
@@ -84,6 +85,10 @@ class CoursePluginConfig(base.Config):
 
 class CoursePlugin(BasePlugin[CoursePluginConfig]):
     """Generate the course pages in memory from the curriculum and modules."""
+
+    def on_shutdown(self) -> None:
+        if live.serving:
+            shutdown_workers()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         live.start(command, dirty)

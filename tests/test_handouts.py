@@ -151,6 +151,7 @@ def test_site_links_to_the_pdfs(built_default, default_course):
             assert f'href="../{session_pdf(s, kind)}"' in listing
 
 
+@pytest.mark.slow
 def test_a4_and_large_print_settings(small, tmp_path):
     small.replace("curriculum/default.yml", "language: en",
                   "language: en\npaper: a4\nlarge_print: true")
@@ -167,6 +168,7 @@ def test_a4_and_large_print_settings(small, tmp_path):
     assert max(sizes) >= 16 and sorted(sizes)[len(sizes) // 2] >= 16
 
 
+@pytest.mark.slow
 def test_cache_skips_unchanged_and_rerenders_edited(small, tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "out"
     modules = ("coping-with-cravings", "refusal-skills")

@@ -219,7 +219,8 @@ def _stamp(book: pikepdf.Pdf, numbers: pikepdf.Pdf, *, start: int) -> None:
     for i in range(start, min(len(book.pages), len(numbers.pages))):
         form = numbers.make_indirect(numbers.pages[i].as_form_xobject())
         page = book.pages[i]
-        name = page.add_resource(book.copy_foreign(form), Name.XObject, prefix="Nb")
+        # A name per page: the pages of a part can share one resources dictionary.
+        name = page.add_resource(book.copy_foreign(form), Name.XObject, Name(f"/BookPage{i}"))
         page.contents_add(book.make_stream(b"q\n"), prepend=True)
         page.contents_add(book.make_stream(
             b"Q\n/Artifact BMC q " + bytes(name) + b" Do Q EMC\n"))

@@ -27,7 +27,7 @@ title: {{ program.program }}
 ---
 # {{ program.program }}
 
-Program home page ({{ language }}): [{{ _("Schedule") }}](schedule.md) · {{ _("Local resources") }}
+Override home page ({{ language }}): [{{ _("Schedule") }}](schedule.md) · {{ _("Local resources") }}
 """
 
 PROGRAM_TEXTS = (
@@ -132,6 +132,7 @@ def test_no_page_shows_words_of_the_other_language(bilingual):
         english |= {f for i in ids for f in _fragments(i)}
         spanish |= {f for s in strings for f in _fragments(s)}
     same = english & spanish  # "SMOG", "Fernández-Huerta"
+    same |= {"note", "Note"}  # also Spanish: notar ("cuando note una señal", "Note cómo...")
     english, spanish = english - same, spanish - same
     found = []
     for pages, words in ((_pages(bilingual.site, spanish=True), english),
@@ -147,8 +148,8 @@ def test_no_page_shows_words_of_the_other_language(bilingual):
 def test_a_program_template_and_texts_reach_every_language(bilingual):
     english = bilingual.html("")
     spanish = bilingual.html("es")
-    assert "Program home page (en): " in english and ">Schedule</a>" in english
-    assert "Program home page (es): " in spanish and ">Horario</a>" in spanish
+    assert "Override home page (en): " in english and ">Schedule</a>" in english
+    assert "Override home page (es): " in spanish and ">Horario</a>" in spanish
     assert "Recursos locales" in spanish
     assert "<title>IOP de prueba - IOP de prueba</title>" in spanish
     assert "<title>Small Test IOP - Small Test IOP</title>" in english

@@ -276,7 +276,8 @@ def test_any_front_matter_loads_or_gives_our_error(tmp_path_factory, meta, body)
 
 
 @pytest.mark.slow
-def test_killed_build_leaves_previous_site_whole(project, tmp_path):
+def test_killed_build_leaves_previous_site_whole(small, tmp_path):
+    project = small
     project.build()
     before = site_digest(project.site)
     cold_cache = tmp_path / "cold-cache"   # so the next build has PDFs to render
@@ -292,14 +293,14 @@ def test_killed_build_leaves_previous_site_whole(project, tmp_path):
     output = []
     for line in build.stdout:
         output.append(line)
-        if "PDFs: 10 of" in line:
+        if re.search(r"PDFs: \d+ of \d+ rendered", line):
             os.killpg(build.pid, signal.SIGKILL)  # the build and its PDF workers
             break
     build.wait(timeout=60)
     build.stdout.close()
     assert build.returncode == -signal.SIGKILL, "".join(output)
     assert site_digest(project.site) == before
-    assert "- New." not in (project.site / "week-05/session-1/index.html").read_text()
+    assert "- New." not in (project.site / "week-02/session-1/index.html").read_text()
     # The next build cleans up after the killed one and succeeds.
     project.build()
     assert not list(project.root.glob(".site-*"))
@@ -309,7 +310,8 @@ def test_killed_build_leaves_previous_site_whole(project, tmp_path):
 
 
 @pytest.mark.slow
-def test_two_clean_builds_are_byte_identical(project, tmp_path, monkeypatch):
+def test_two_clean_builds_are_byte_identical(small, tmp_path, monkeypatch):
+    project = small
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     from site_builder.building import build_site
 
@@ -331,7 +333,8 @@ def test_two_clean_builds_are_byte_identical(project, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_serve_survives_a_broken_module_and_recovers(project):
+def test_serve_survives_a_broken_module_and_recovers(small):
+    project = small
     port = _free_port()
     mkdocs = Path(sys.executable).with_name("mkdocs")
     project.replace("mkdocs.yml", "cache_dir:", "pdfs: false\n      cache_dir:")
@@ -339,7 +342,7 @@ def test_serve_survives_a_broken_module_and_recovers(project):
                                f"127.0.0.1:{port}"], cwd=project.root,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/week-04/session-1/"
+    url = f"http://127.0.0.1:{port}/week-01/session-3/"  # coping-with-cravings
     try:
         assert _wait_for(url, "Coping with Cravings"), "server did not start"
         good = project.read("modules/coping-with-cravings.md")

@@ -17,7 +17,7 @@ site: $(STAMP) site-debs
 	$(VENV)/bin/site-builder build
 
 test: $(STAMP) test-debs
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=10
 
 test-fast: $(STAMP) site-debs
 	$(PY) -m pytest -m "not slow"

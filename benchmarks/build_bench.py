@@ -79,7 +79,7 @@ def print_materials_alone(config: Path, cache: Path) -> float:
 import time
 from pathlib import Path
 from site_builder import pipeline
-from site_builder.handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font
+from site_builder.pdf.handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font
 root = Path({str(config.parent)!r})
 cache = Path({str(cache)!r}) / "pdf"
 options = pipeline.Options.for_project(root)
@@ -105,7 +105,7 @@ def chromium_print(site: Path) -> tuple[float, int]:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO))
-    from site_builder.browser import launch_chromium, serve_site
+    from tests.support.browser import launch_chromium, serve_site
 
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
                    if re.search(r"week-\d\d/[a-z0-9-]+-\d+/index.html$", p.as_posix()))

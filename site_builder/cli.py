@@ -9,17 +9,34 @@ from pathlib import Path
 
 import click
 
-from .building import build_site, load_mkdocs_config
-from .checks import Limits, Readability, module_findings, module_readability, reading_levels
-from .errors import CourseError, Problem
-from .hours import shortfall_problem
-from .handouts import PrintSettings, form_font, plan_print_jobs, render_module_handout
-from .loading import load_module
-from .programs import (PROGRAM_ENV, list_programs, load_program, program_file,
-                       program_json_schema, scaffold_program)
-from .i18n import extract, update_catalog, write_template
-from .rendering import course_messages, template_roots
-from . import pipeline
+from site_builder import pipeline
+from site_builder.checks.content import (
+    Limits,
+    Readability,
+    module_findings,
+    module_readability,
+    reading_levels,
+)
+from site_builder.errors import CourseError, Problem
+from site_builder.i18n import extract, update_catalog, write_template
+from site_builder.pdf.handouts import (
+    PrintSettings,
+    form_font,
+    plan_print_jobs,
+    render_module_handout,
+)
+from site_builder.plugin.building import build_site, load_mkdocs_config
+from site_builder.programs import (
+    PROGRAM_ENV,
+    list_programs,
+    load_program,
+    program_file,
+    program_json_schema,
+    scaffold_program,
+)
+from site_builder.renderer.pages import course_messages, template_roots
+from site_builder.structure.hours import hours_report, shortfall_problem
+from site_builder.structure.loading import load_module
 
 CONFIG = click.option("-f", "--config-file", type=click.Path(path_type=Path),
                       default=Path("mkdocs.yml"), show_default=True,
@@ -280,7 +297,7 @@ def check(config_file: Path, program: str | None, language: str) -> None:
     for warning in pipeline.warnings(course, options):
         click.echo(f"Warning: {warning}")
     click.echo(f"Hours: warning (on_shortfall: warn): {shortfall}" if shortfall else
-               f"Hours: {course.hours_report().summary()}")
+               f"Hours: {hours_report(course).summary()}")
     click.echo(f"OK: '{course.curriculum.program}', {len(course.sessions)} sessions over "
                f"{course.curriculum.weeks} weeks, {len(course.modules)} modules.")
 
@@ -317,7 +334,8 @@ def review(config_file: Path, program: str | None, sign_ids: tuple[str, ...],
            all_modules: bool) -> None:
     """Clinical sign-off: list the modules never reviewed or changed since their review (with
     what changed), print a one-page review sheet for each, or record a review with --sign."""
-    from . import reviews
+    from site_builder.pdf.sheets import print_review_sheets
+    from site_builder.structure import reviews
 
     _setup_logging(False)
     _select_program(config_file, program)
@@ -336,7 +354,7 @@ def review(config_file: Path, program: str | None, sign_ids: tuple[str, ...],
         _print_reviews(course, statuses)
         due = statuses if all_modules else [s for s in statuses if s.state != "reviewed"]
         if due:
-            pages = reviews.print_review_sheets(course, due, Path(options.templates_dir), out,
+            pages = print_review_sheets(course, due, Path(options.templates_dir), out,
                                                 root / options.cache_dir / "pdf")
             click.echo(f"Review sheets: {out} ({pages} page{'s' * (pages != 1)}, one per "
                        "module) to print, review and sign.")

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CourseError, Problem
+from site_builder.errors import CourseError, Problem
 
 LOCALES = "locales"
 TEMPLATE_FILE = "messages.pot"
@@ -31,7 +31,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"
 _PLACEHOLDER = re.compile(r"%\((\w+)\)")
 _PACKAGE = Path(__file__).parent
 # Python files whose strings are interface words (nav titles, notices).
-PYTHON_SOURCES = ("rendering.py", "handouts.py", "offline.py")
+PYTHON_SOURCES = ("renderer/pages.py", "pdf/handouts.py", "plugin/offline.py")
 
 
 @dataclass

@@ -16,18 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .calendars import calendar_files
-from .checks import Limits, check_content, reading_levels
-from .i18n import extract
-from .languages import localized
-from .loading import load_course
-from .rendering import build_nav, course_messages, render_pages, template_roots
-from .reviews import require_review
-from .errors import Problem
-from .hours import shortfall_problem
+from site_builder.checks.content import Limits, check_content, reading_levels
+from site_builder.config.languages import localized
+from site_builder.errors import Problem
+from site_builder.i18n import extract
+from site_builder.renderer.calendars import calendar_files
+from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
+from site_builder.structure.hours import shortfall_problem
+from site_builder.structure.loading import load_course
+from site_builder.structure.reviews import require_review
 
 if TYPE_CHECKING:
-    from .course import Course
+    from site_builder.structure.course import Course
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from .errors import CourseError, Problem
-from .schema import Curriculum
+from site_builder.config.schema import Curriculum
+from site_builder.errors import CourseError, Problem
 
 PROGRAM_ENV = "SITE_BUILDER_PROGRAM"
 _NOT_PROGRAMS = {"crisis-lines"}
@@ -27,7 +27,7 @@ def list_programs(root: Path) -> list[str]:
 
 def load_program(root: Path, name: str):
     """Load a program by name with the library's modules and crisis lines."""
-    from .pipeline import Options, load
+    from site_builder.pipeline import Options, load
 
     return load(Options.for_project(root, curriculum=str(program_file(root, name))), root)
 

@@ -80,7 +80,7 @@ class Project:
         self.set_course_option("pdfs", "false")
 
     def build(self):
-        from site_builder.building import build_site
+        from site_builder.plugin.building import build_site
 
         return build_site(self.config)
 

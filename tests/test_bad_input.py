@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from site_builder.schema import Track
+from site_builder.config.schema import Track
 
 from .conftest import Project, site_digest
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.browser import launch_chromium, serve_site
-from site_builder.offline import precache_entries, service_worker
+from site_builder.plugin.offline import precache_entries, service_worker
+from tests.support.browser import launch_chromium, serve_site
 
 from .conftest import REPO
 
@@ -275,10 +275,11 @@ def test_each_language_has_its_service_worker_and_manifest(built_small):
 
 
 def test_manifest_has_the_programs_colour_and_logo():
-    from PIL import Image
     import io
 
-    from site_builder.offline import app_files
+    from PIL import Image
+
+    from site_builder.plugin.offline import app_files
     from site_builder.programs import load_program
 
     course = load_program(REPO, "evening-iop")

@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from site_builder.checks import Limits, glossary_findings, glossary_rules, module_findings
-from site_builder.loading import load_module
+from site_builder.checks.content import Limits, glossary_findings, glossary_rules, module_findings
 from site_builder.programs import load_program
+from site_builder.structure.loading import load_module
 
 from .conftest import REPO
 
@@ -86,7 +86,7 @@ def test_default_program_order_family_track_and_open_entry(course):
     assert "addiction-and-the-family" in {s.module.id for s in family}
     skills = next(t for t in course.tracks if t.id == "session")
     assert skills.open_entry
-    hours = course.hours()
+    hours = course.hours
     assert min(sum(h.values()) for h in hours.values()) >= 9
     used = {s.module.id for s in course.sessions}
     assert set(NEW_MODULES) <= used

@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_builder.audit import broken_links, third_party_references
-from site_builder.browser import CHROMIUM_ARGS, chromium_path, serve_site
 from site_builder.programs import load_program
+from tests.support.audit import broken_links, third_party_references
+from tests.support.browser import CHROMIUM_ARGS, chromium_path, serve_site
 
 from .conftest import EXAMPLE_PROGRAMS, REPO
 

@@ -12,7 +12,14 @@ import pytest
 from pypdf import PdfReader
 
 from site_builder import pipeline
-from site_builder.handouts import PdfCache, PrintJob, PrintPlan, PrintSettings, Renderer, form_font
+from site_builder.pdf.handouts import (
+    PdfCache,
+    PrintJob,
+    PrintPlan,
+    PrintSettings,
+    Renderer,
+    form_font,
+)
 
 from .conftest import REPO
 
@@ -31,7 +38,7 @@ def handout_jobs(cache: Path, language: str) -> list[PrintJob]:
 
 def sources_start(language: str) -> str:
     """The words the sources line starts with, in `language`."""
-    from site_builder.rendering import course_messages
+    from site_builder.renderer.pages import course_messages
 
     course = pipeline.load(pipeline.Options.for_project(REPO), REPO, language)
     return course_messages(REPO / "templates", course).gettext(

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from site_builder.errors import CourseError
-from site_builder.handouts import PrintSettings, build_print_materials
-from site_builder.loading import load_course
-from site_builder.paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
+from site_builder.pdf.handouts import PrintSettings, build_print_materials
+from site_builder.renderer.paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
+from site_builder.structure.loading import load_course
 
 LETTER = (612, 792)
 A4 = (595, 842)

@@ -11,9 +11,9 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from site_builder.books import BOOK_LINK
-from site_builder.handouts import PrintSettings, build_print_materials
-from site_builder.loading import load_course
+from site_builder.pdf.books import BOOK_LINK
+from site_builder.pdf.handouts import PrintSettings, build_print_materials
+from site_builder.structure.loading import load_course
 
 from .conftest import Project
 

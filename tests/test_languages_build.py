@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from site_builder.audit import broken_links
-from site_builder.editions import Edition
 from site_builder.pipeline import Options, load
+from site_builder.plugin.editions import Edition
+from tests.support.audit import broken_links
 
 from .conftest import REPO, Project, small_project
 

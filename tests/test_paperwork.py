@@ -13,9 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from site_builder.errors import CourseError
-from site_builder.notes import first_sentence, interventions
-from site_builder.paths import PACKET, session_pdf
 from site_builder.programs import load_program
+from site_builder.renderer.paths import PACKET, session_pdf
+from site_builder.structure.notes import first_sentence, interventions
 
 from .conftest import REPO, Project, small_project
 
@@ -191,7 +191,7 @@ def test_facilitator_and_print_pages_link_the_note_and_packet(paperwork, paperwo
 
 
 def test_interventions_take_the_first_sentence_of_each_timed_step():
-    from site_builder.loading import load_module
+    from site_builder.structure.loading import load_module
 
     module = load_module(REPO / "modules" / "orientation-and-levels-of-care.md", REPO)
     steps = interventions(module)

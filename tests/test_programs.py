@@ -66,7 +66,7 @@ def test_default_program_schedule_and_hours(built_default, default_course):
     course = default_course
     skills = [s for s in course.sessions if s.track_id == "session"]
     assert len(skills) == 48 and course.curriculum.weeks == 16
-    assert {sum(h.values()) for h in course.hours().values()} == {11.5}
+    assert {sum(h.values()) for h in course.hours.values()} == {11.5}
     glance = _page(built_default, "default", "at-a-glance")
     assert "<svg" in glance and "Scheduled contact hours per week" in glance
     assert "Week 16: 11.5 h." in glance and "(below minimum)" not in glance
@@ -85,7 +85,7 @@ def test_evening_dates_holiday_and_tracks(built_examples, tmp_path):
     schedule = _page(built_examples, "evening-iop", "schedule")
     assert "The course starts on Monday, January 4, 2027." in schedule
     assert "Monday, January 18, 2027" in schedule and "Family education" in schedule
-    hours = course.hours()
+    hours = course.hours
     assert sum(hours[3].values()) == 7.5 and sum(hours[4].values()) == 10.5
     handout = tmp_path / "handout.pdf"  # the example sites are built without PDFs
     result = _run("handout", "-f", built_examples.config, "--program", "evening-iop",
@@ -194,7 +194,7 @@ def test_sessions_step_down(project):
     course = load_program(project.root, "steps")
     per_week = [sum(1 for s in course.sessions if s.week == w) for w in range(1, 13)]
     assert per_week == [4] * 4 + [3] * 4 + [2] * 4
-    assert [sum(course.hours()[w].values()) for w in (1, 5, 9)] == [6, 4.5, 3]
+    assert [sum(course.hours[w].values()) for w in (1, 5, 9)] == [6, 4.5, 3]
 
 
 @pytest.mark.slow

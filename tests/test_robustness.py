@@ -19,14 +19,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.config.schema import Curriculum
 from site_builder.errors import CourseError
-from site_builder.handouts import module_html
-from site_builder.loading import load_course, load_module
-from site_builder.markdown_config import render
-from site_builder.rendering import shift_headings
-from site_builder.schema import Curriculum
-from site_builder.variables import apply_variables
-from site_builder.yamlfile import parse_yaml, read_text, validate
+from site_builder.markup.config import render
+from site_builder.pdf.handouts import module_html
+from site_builder.renderer.pages import shift_headings
+from site_builder.structure.loading import load_course, load_module
+from site_builder.structure.variables import apply_variables
+from site_builder.utils.yaml import parse_yaml, read_text, validate
 
 from .conftest import REPO, site_digest
 from .test_serve import _free_port, _wait_for
@@ -313,7 +313,7 @@ def test_killed_build_leaves_previous_site_whole(small, tmp_path):
 def test_two_clean_builds_are_byte_identical(small, tmp_path, monkeypatch):
     project = small
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    from site_builder.building import build_site
+    from site_builder.plugin.building import build_site
 
     first = build_site(project.config, site_dir=tmp_path / "one")
     text = project.read("mkdocs.yml")

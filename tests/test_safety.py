@@ -7,9 +7,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from site_builder.handouts import module_html
-from site_builder.markdown_config import EXTENSIONS, render
-from site_builder.safety import Part, address_finding, check_parts, html_findings
+from site_builder.checks.safety import Part, address_finding, check_parts, html_findings
+from site_builder.markup.config import EXTENSIONS, render
+from site_builder.pdf.handouts import module_html
 
 from .conftest import REPO, SMALL_SLUGS
 
@@ -186,7 +186,7 @@ def test_text_nested_too_deeply_gives_a_message():
 
 def test_mkdocs_uses_the_libraries_markdown_configuration():
     config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
-    assert config["markdown_extensions"] == ["site_builder.markdown_config"]
+    assert config["markdown_extensions"] == ["site_builder.markup.config"]
     assert {"admonition", "md_in_html", "attr_list", "tables", "fenced_code"} <= set(EXTENSIONS)
 
 

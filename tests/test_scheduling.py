@@ -6,12 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from site_builder.course import Module
+from site_builder.config.schema import Curriculum, ModuleMeta
 from site_builder.errors import Problem
-from site_builder.scheduling import (date_of, days_in_week, place_meetings, short_weeks, slots,
-                                     weekly_hours)
-from site_builder.schema import Curriculum, ModuleMeta
-from site_builder.yamlfile import parse_yaml, validate
+from site_builder.structure.course import Module
+from site_builder.structure.scheduling import (
+    date_of,
+    days_in_week,
+    place_meetings,
+    short_weeks,
+    slots,
+    weekly_hours,
+)
+from site_builder.utils.yaml import parse_yaml, validate
 
 NAME = "curriculum/test.yml"
 MODULES = ("stages-of-change", "coping-with-cravings", "refusal-skills", "relapse-warning-signs")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from site_builder.course import Step
 from site_builder.errors import CourseError
-from site_builder.hours import format_hours
 from site_builder.programs import load_program
-from site_builder.sessions import TooShort, fit_steps, scale_steps
+from site_builder.structure.course import Step
+from site_builder.structure.hours import format_hours, hours_report
+from site_builder.structure.sessions import TooShort, fit_steps, scale_steps
 
 from .conftest import REPO, Project, small_project
 
@@ -290,7 +290,7 @@ tracks:
 
 @pytest.mark.slow
 def test_rp_01_to_rp_32_with_reused_modules(small, pdf_cache):
-    from site_builder.handouts import PrintSettings, form_font, plan_print_jobs
+    from site_builder.pdf.handouts import PrintSettings, form_font, plan_print_jobs
 
     ids = ["orientation-and-levels-of-care", "stages-of-change", "coping-with-cravings",
            "refusal-skills", "anger-cues-and-meter", "relapse-warning-signs"]
@@ -355,8 +355,8 @@ def test_a_visible_service_that_does_not_count(harbor):
     glance = _text(project.html("at-a-glance"))
     assert "Drug testing Service (not counted in the hours)" in glance
     course = load_program(project.root, "default")
-    assert all("testing" not in per_track for per_track in course.hours().values())
-    assert course.hours()[2] == {"rp": 2.0, "family": 1.5, "individual": 50 / 60}
+    assert all("testing" not in per_track for per_track in course.hours.values())
+    assert course.hours[2] == {"rp": 2.0, "family": 1.5, "individual": 50 / 60}
     assert "2 4 h 20 min" not in glance and "4 h 20 min" in glance
     assert "50 min" in glance and "0.83" not in glance
 
@@ -421,7 +421,7 @@ def test_hours_read_as_people_write_them():
 @pytest.mark.slow
 def test_holidays_take_hours_away_and_are_labelled_holidays(harbor):
     project, _ = harbor
-    report = load_program(project.root, "default").hours_report()
+    report = hours_report(load_program(project.root, "default"))
     week1 = report.weeks[0]
     assert week1.holidays == (dt.date(2027, 1, 6),) and week1.lost == 1.0
     assert week1.holiday_short and not week1.short
@@ -508,8 +508,8 @@ def test_calendars_hold_every_meeting_on_its_date_and_none_on_a_holiday(harbor):
 
 
 def test_no_calendar_without_a_start_date(small):
-    from site_builder.calendars import calendar_files
-    from site_builder.rendering import course_messages
+    from site_builder.renderer.calendars import calendar_files
+    from site_builder.renderer.pages import course_messages
 
     course = load_program(small.root, "default")
     assert calendar_files(course, course_messages(small.root / "templates", course)) == {}
@@ -551,6 +551,6 @@ def test_the_harbor_example_uses_every_feature():
     early = [s for s in course.sessions if s.track_id == "early"]
     assert {s.minutes for s in early} == {60} and all(
         sum(st.minutes for st in s.module.steps) == 60 for s in early)
-    report = course.hours_report()
+    report = hours_report(course)
     assert not report.short_weeks and [w.week for w in report.weeks if w.holiday_short] == [11]
-    assert "testing" not in course.hours()[1]
+    assert "testing" not in course.hours[1]

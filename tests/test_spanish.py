@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from site_builder.cli import main
-from site_builder.loading import load_module
-from site_builder.paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
 from site_builder.programs import load_program
+from site_builder.renderer.paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
+from site_builder.structure.loading import load_module
 
 from .conftest import REPO, SMALL_MODULES
 
@@ -129,7 +129,7 @@ def test_a_program_can_add_a_language(small):
     assert result.exit_code == 0, result.output
     check = _run("check", "-f", small.config, "--language", "fr")
     assert check.exit_code == 0, check.output
-    from site_builder.loading import load_course
+    from site_builder.structure.loading import load_course
 
     french = load_course(small.root / "curriculum/default.yml", small.root / "modules",
                          small.root / "curriculum/crisis-lines.yml", root=small.root,

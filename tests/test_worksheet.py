@@ -7,7 +7,7 @@ import re
 
 import markdown
 
-from site_builder.worksheet import WorksheetExtension
+from site_builder.markup.worksheet import WorksheetExtension
 
 SOURCE = """\
 Intro line.

@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 
+from site_builder.config.schema import Curriculum, ModuleMeta
 from site_builder.errors import CourseError
-from site_builder.schema import Curriculum, ModuleMeta
-from site_builder.yamlfile import MAX_DEPTH, parse_yaml, read_text, validate
+from site_builder.utils.yaml import MAX_DEPTH, parse_yaml, read_text, validate
 
 NAME = "curriculum/x.yml"
 PROGRAM = """\
@@ -89,7 +89,7 @@ def test_bombs_stay_small_and_fast_in_a_process_of_their_own(tmp_path, text):
         import resource, time
         from pathlib import Path
         from site_builder.errors import CourseError
-        from site_builder.yamlfile import parse_yaml, read_text
+        from site_builder.utils.yaml import parse_yaml, read_text
         start = time.perf_counter()
         try:
             parse_yaml(read_text(Path({str(path)!r}), "program.yml"), "program.yml")

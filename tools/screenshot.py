@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.browser import launch_chromium, serve_site  # noqa: E402
+from tests.support.browser import launch_chromium, serve_site  # noqa: E402
 
 SIZES = ((390, 844, "phone"), (1280, 800, "desktop"))
 VOICE = """

@@ -1,0 +1,74 @@
+"""What changes with the language of a module: its part headings, the readability measure and
+the person-first term list. Languages come from `site_builder/data/languages.yml`, plus a
+project's own `languages.yml`. Interface words live in the message catalogs (`i18n.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Language:
+    """The words a module in this language uses for its structure, and how it is measured."""
+
+    code: str
+    name: str
+    parts: tuple[str, str, str]
+    key_points: str
+    steps: str
+    readability: str = "none"  # "grade" (FK + SMOG), "ease" (Fernández-Huerta) or "none"
+    avoid: tuple[dict[str, str], ...] = ()
+
+
+def _read(path: Path) -> dict[str, Language]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found = {}
+    for code, entry in data.items():
+        entry = dict(entry)
+        for old in ("words", "days"):
+            if old in entry:
+                raise ValueError(f"'{code}: {old}:' is no longer used: interface words and day "
+                               f"names come from the message catalog templates/locales/{code}.po")
+        entry["parts"] = tuple(entry["parts"])
+        entry["avoid"] = tuple(entry.get("avoid", ()))
+        entry["key_points"] = entry["key_points"].lower()
+        entry["steps"] = entry["steps"].lower()
+        found[code] = Language(code=code, **entry)
+    return found
+
+
+LANGUAGES: dict[str, Language] = _read(DATA / "languages.yml")
+_REGISTERED: set[Path] = set()
+
+
+def register_project_languages(root: Path) -> None:
+    """Add the languages of a project's `languages.yml` (once per project folder)."""
+    path = (root / "languages.yml").resolve()
+    if path in _REGISTERED or not path.is_file():
+        return
+    from site_builder.errors import CourseError, Problem
+
+    try:
+        LANGUAGES.update(_read(path))
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+        raise CourseError(Problem("languages.yml", f"a language entry cannot be read ({e}).",
+                                  fix="give each language: name, parts (3 headings), "
+                                  "key_points, steps; see 'Adding a language' in the README."))
+    _REGISTERED.add(path)
+
+
+def language_of_file(stem: str) -> str:
+    """Return the language of a module file from its name: 'x.es.md' is Spanish, 'x.md' English."""
+    _, _, suffix = stem.rpartition(".")
+    return suffix if "." in stem and suffix in LANGUAGES else "en"
+
+
+def localized(path: Path, language: str) -> Path:
+    """Return `name.<language>.ext` next to `path` if it exists, else `path`."""
+    other = path.with_name(f"{path.stem}.{language}{path.suffix}")
+    return other if language != "en" and other.is_file() else path

@@ -1,0 +1,35 @@
+"""Fence-aware helpers over the course's Markdown, written once: which lines are inside a code
+fence, and headings moved down a level."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def fenced(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """Yield each line with whether it is part of a fenced code block (its fence lines too).
+
+    A fence is closed only by a fence of the same character at least as long as the one that
+    opened it (CommonMark), so a '~~~' line inside a '```' block stays code."""
+    opened = ""
+    for line in lines:
+        match = _FENCE.match(line)
+        if match and not opened:
+            opened = match[1]
+            yield line, True
+        elif match and match[1][0] == opened[0] and len(match[1]) >= len(opened) \
+                and not line.strip()[len(match[1]):].strip():
+            opened = ""
+            yield line, True
+        else:
+            yield line, bool(opened)
+
+
+def shift_headings(markdown: str, by: int = 1) -> str:
+    """Return the Markdown with every ATX heading moved down `by` levels (## → ###)."""
+    out = [("#" * by + line if not code and re.match(r"^#{1,5}\s", line) else line)
+           for line, code in fenced(markdown.splitlines())]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,130 @@
+"""iCalendar (.ics) files of a program's meetings, so a client adds the group to a phone's
+calendar in one tap (RFC 5545, written with the `icalendar` library).
+
+A program with a `start_date` gets one calendar per group track and per service shown to
+clients (`visible: true`), and for an open-entry track one per "your path" start week: the
+meetings from that week to the end of the course, then the weeks before it in the next round
+(the same days, one course length later). No meeting is on a holiday. A track's `start_time`
+makes the meetings timed (local time, as long as the session); without it they are all-day
+events. The calendars hold the program's schedule only: no client data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from site_builder.renderer.paths import calendar_path
+
+if TYPE_CHECKING:
+    from site_builder.config.schema import Track
+    from site_builder.i18n import Messages
+    from site_builder.structure.course import Course
+
+PRODID = "-//site-builder//IOP course calendar//EN"
+
+
+@dataclass(frozen=True)
+class CalendarMeeting:
+    """One meeting as a calendar shows it."""
+
+    uid: str
+    date: dt.date
+    summary: str
+    description: str = ""
+
+
+def calendar_files(course: Course, messages: Messages) -> dict[str, bytes]:
+    """Return {site path: .ics bytes} for every calendar of the course (none without a start
+    date)."""
+    if course.curriculum.start_date is None:
+        return {}
+    from site_builder.renderer.pages import your_path
+
+    files: dict[str, bytes] = {}
+    for track in course.tracks:
+        if track.service and not track.visible:
+            continue
+        name = f"{course.curriculum.program}: {track.name}"
+        files[calendar_path(track.id)] = _calendar(course, track, name, track_meetings(course,
+                                                                                      track))
+        if track.open_entry and not track.service:
+            for week in sorted({s.week for s in course.sessions if s.track_id == track.id}):
+                title = messages.gettext("Your path: %(track)s, starting in week %(week)s") % {
+                    "track": track.name, "week": week}
+                meetings = path_meetings(course, track, your_path(course, track, week), week)
+                files[calendar_path(track.id, week)] = _calendar(
+                    course, track, f"{course.curriculum.program}: {title}", meetings)
+    return files
+
+
+def track_meetings(course: Course, track: Track) -> list[CalendarMeeting]:
+    """Return the track's meetings on their dates, holidays left out."""
+    if track.service:
+        return [CalendarMeeting(_uid(course, track, m.slot.date), m.slot.date, track.name)
+                for m in course.meetings
+                if m.track.id == track.id and not m.slot.holiday and m.slot.date]
+    return [_session_meeting(course, track, s, s.date) for s in course.sessions
+            if s.track_id == track.id and not s.holiday and s.date]
+
+
+def path_meetings(course: Course, track: Track, path: list, start_week: int
+                  ) -> list[CalendarMeeting]:
+    """Return the meetings of a "your path" order: sessions before `start_week` come in the
+    next round, one course length later (left out if that day is a holiday)."""
+    found = []
+    round_length = dt.timedelta(weeks=course.curriculum.weeks)
+    for session in path:
+        if session.holiday or session.date is None:
+            continue
+        date = session.date if session.week >= start_week else session.date + round_length
+        if date not in course.curriculum.holidays:
+            found.append(_session_meeting(course, track, session, date))
+    return found
+
+
+def _session_meeting(course: Course, track: Track, session, date: dt.date) -> CalendarMeeting:
+    return CalendarMeeting(_uid(course, track, date), date, f"{track.name}: {session.title}",
+                           f"{session.code}. {session.module.meta.summary}")
+
+
+def _uid(course: Course, track: Track, date: dt.date) -> str:
+    """A meeting's stable id: the same in every build and every language of the site."""
+    return f"{course.program_id}-{track.id}-{date:%Y%m%d}@site-builder"
+
+
+def _calendar(course: Course, track: Track, name: str,
+              meetings: list[CalendarMeeting]) -> bytes:
+    from icalendar import Calendar, Event
+
+    curriculum = course.curriculum
+    # A fixed stamp keeps builds byte-identical: the program's start, not the build time.
+    stamp = dt.datetime.combine(curriculum.start_date, dt.time(0), tzinfo=dt.UTC)
+    place = ", ".join(p for p in (curriculum.contact.meeting_place, curriculum.contact.address)
+                      if p)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", meeting.uid)
+        event.add("dtstamp", stamp)
+        if track.start_time is not None:  # floating local time: the phone's own time zone
+            event.add("dtstart", dt.datetime.combine(meeting.date, track.start_time))
+            event.add("duration", dt.timedelta(minutes=track.session_minutes))
+        else:
+            event.add("dtstart", meeting.date)
+            event.add("dtend", meeting.date + dt.timedelta(days=1))
+            event.add("transp", "TRANSPARENT")
+        event.add("summary", meeting.summary)
+        if meeting.description:
+            event.add("description", meeting.description)
+        if place:
+            event.add("location", place)
+        calendar.add_component(event)
+    return calendar.to_ical()

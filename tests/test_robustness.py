@@ -19,6 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.config.messages import validate
 from site_builder.config.schema import Curriculum
 from site_builder.errors import CourseError
 from site_builder.markup.config import render
@@ -26,7 +27,7 @@ from site_builder.pdf.handouts import module_html
 from site_builder.renderer.pages import shift_headings
 from site_builder.structure.loading import load_course, load_module
 from site_builder.structure.variables import apply_variables
-from site_builder.utils.yaml import parse_yaml, read_text, validate
+from site_builder.utils.yaml import parse_yaml, read_text
 
 from .conftest import REPO, site_digest
 from .test_serve import _free_port, _wait_for

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from site_builder.config.messages import validate
 from site_builder.config.schema import Curriculum, ModuleMeta
 from site_builder.errors import Problem
 from site_builder.structure.course import Module
@@ -17,7 +18,7 @@ from site_builder.structure.scheduling import (
     slots,
     weekly_hours,
 )
-from site_builder.utils.yaml import parse_yaml, validate
+from site_builder.utils.yaml import parse_yaml
 
 NAME = "curriculum/test.yml"
 MODULES = ("stages-of-change", "coping-with-cravings", "refusal-skills", "relapse-warning-signs")

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.config.messages import validate
 from site_builder.config.schema import Curriculum
 from site_builder.errors import CourseError
 from site_builder.structure.loading import load_module
 from site_builder.structure.variables import apply_variables, module_variables
-from site_builder.utils.yaml import parse_yaml, validate
+from site_builder.utils.yaml import parse_yaml
 
 PROGRAM = """\
 program: Riverside Evening IOP

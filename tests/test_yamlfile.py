@@ -9,9 +9,10 @@ import textwrap
 
 import pytest
 
+from site_builder.config.messages import validate
 from site_builder.config.schema import Curriculum, ModuleMeta
 from site_builder.errors import CourseError
-from site_builder.utils.yaml import MAX_DEPTH, parse_yaml, read_text, validate
+from site_builder.utils.yaml import MAX_DEPTH, parse_yaml, read_text
 
 NAME = "curriculum/x.yml"
 PROGRAM = """\

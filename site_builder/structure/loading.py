@@ -14,6 +14,7 @@ from site_builder.config.languages import (
     language_of_file,
     register_project_languages,
 )
+from site_builder.config.messages import validate
 from site_builder.config.schema import CrisisFile, Curriculum, ModuleMeta
 from site_builder.errors import CourseError, Problem
 from site_builder.markup.text import fenced
@@ -22,7 +23,7 @@ from site_builder.structure.scheduling import place_meetings, weekly_hours
 from site_builder.structure.sessions import STEP_HEADING, make_sessions, variant_problems
 from site_builder.structure.texts import localize_curriculum, localize_lines
 from site_builder.structure.variables import apply_variables, uses_variables
-from site_builder.utils.yaml import line_of, parse_yaml, read_text, validate
+from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
 PARTS = ("Reading", "Worksheet", "Facilitator guide")
 _STEP = STEP_HEADING  # '### Practice (30 min)', '### Role play (20 min, optional)'

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
+from site_builder.config.messages import validate
 from site_builder.config.schema import Date, Slug, Text, _Strict, course_error
 from site_builder.errors import CourseError, Problem
 from site_builder.markup.text import fenced
-from site_builder.utils.yaml import line_of, parse_yaml, read_text, validate
+from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
 if TYPE_CHECKING:
     from site_builder.structure.course import Course, Module

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_builder.checks.content import Limits, check_content, reading_levels
+from site_builder.checks.safety import course_problems
 from site_builder.config.languages import localized
-from site_builder.errors import Problem
+from site_builder.errors import CourseError, Problem
 from site_builder.i18n import extract
 from site_builder.renderer.calendars import calendar_files
 from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
@@ -57,9 +58,13 @@ class Options:
 def load(options, root: Path, language: str = "en") -> Course:
     """Load the course the options describe, in `language` (modules use their
     `<id>.<language>.md` translation, crisis lines their `crisis-lines.<language>.yml`)."""
-    return load_course(Path(options.curriculum), Path(options.modules_dir),
-                       localized(Path(options.crisis_lines), language), root=root,
-                       language=language)
+    course = load_course(Path(options.curriculum), Path(options.modules_dir),
+                         localized(Path(options.crisis_lines), language), root=root,
+                         language=language)
+    unsafe = course_problems(course)  # the safety pass: once per module, variables filled in
+    if unsafe:
+        raise CourseError(unsafe)
+    return course
 
 
 def limits(options) -> Limits:

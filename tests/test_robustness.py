@@ -19,12 +19,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.checks.safety import module_problems
 from site_builder.config.messages import validate
 from site_builder.config.schema import Curriculum
 from site_builder.errors import CourseError
 from site_builder.markup.config import render
 from site_builder.pdf.handouts import module_html
-from site_builder.renderer.pages import shift_headings
+from site_builder.markup.text import shift_headings
 from site_builder.structure.loading import load_course, load_module
 from site_builder.structure.variables import apply_variables
 from site_builder.utils.yaml import parse_yaml, read_text
@@ -159,6 +160,9 @@ def _check_module_body(root: Path, reading: str, worksheet: str, guide: str, poi
     try:
         module = apply_variables(load_module(path, root), program, root / "curriculum/p.yml",
                                  root)
+        unsafe = module_problems(module, "modules/prop-module.md")  # the safety pass
+        if unsafe:
+            raise CourseError(unsafe)
     except CourseError as e:
         for problem in e.problems:
             assert problem.file == "modules/prop-module.md" and problem.fix, str(problem)

@@ -259,7 +259,7 @@ def person_first_findings(module: Module, name: str, terms: list[Term]) -> list[
 
 def _person_first_findings(module: Module, name: str, terms: list[Term]) -> list[Finding]:
     findings = []
-    lines = module.path.read_text(encoding="utf-8").splitlines()
+    lines = module.source.splitlines()
     start = module.body_line - 1
     from site_builder.config.languages import LANGUAGES
 
@@ -308,8 +308,7 @@ def glossary_findings(module: Module, name: str,
     """Return every line of the module (front matter, reading, worksheet, guide) that goes
     against a glossary rule: one wording per term and per heading in every file."""
     findings = []
-    lines = module.path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(module.source.splitlines(), 1):
         for pattern, use, why in rules:
             match = pattern.search(line)
             if match:

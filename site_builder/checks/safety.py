@@ -24,9 +24,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from site_builder.errors import Problem
 from site_builder.markup.config import render
 from site_builder.markup.text import shift_headings
+from site_builder.structure.course import Part
 
 if TYPE_CHECKING:
-    from site_builder.structure.course import Module
+    from site_builder.structure.course import Course, Module
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
@@ -74,18 +75,6 @@ class Finding:
     message: str
     fix: str
     hint: str = ""  # text the module line behind the finding contains, when it can be told
-
-
-@dataclass(frozen=True)
-class Part:
-    """Module Markdown and the file line of each of its lines."""
-
-    text: str
-    lines: tuple[int, ...]
-
-    def line(self, index: int) -> int:
-        """Return the file line of the text's line `index` (0-based)."""
-        return self.lines[min(index, len(self.lines) - 1)] if self.lines else 1
 
 
 # --- Rendered HTML ------------------------------------------------------------------------------
@@ -275,50 +264,29 @@ def check_parts(name: str, *, reading: Part, worksheet: Part, guide: Part,
     return [problems[key] for key in sorted(problems)]
 
 
-def module_parts(module: Module, source: str) -> dict[str, Part | list[Part]]:
-    """Return the module's reading, worksheet, guide and key points with their file lines."""
-    source_lines = source.splitlines()
-    found: dict[str, Any] = {}
-    after = module.body_line - 1
-    for key in ("reading", "worksheet", "guide"):
-        found[key] = _locate(getattr(module, key), source_lines, after)
-        after = found[key].lines[-1] if found[key].lines else after
-    found["key_points"] = [Part(point, (_point_line(point, found["reading"]),))
-                           for point in module.key_points]
-    return found
+def module_problems(module: Module, name: str) -> list[Problem]:
+    """Return a Problem for each unsafe thing in a module: its front matter and its parts as
+    they will be shown (variables filled in), site and print alike."""
+    parts = module.parts
+    points = [parts[k] for k in sorted(parts) if k.startswith("key_point:")]
+    problems = check_parts(name, reading=parts["reading"], worksheet=parts["worksheet"],
+                           guide=parts["guide"], key_points=points, code=module.meta.code)
+    return problems + front_matter_problems(module.meta.model_dump(), name, module.meta_lines)
 
 
-def _locate(text: str, source_lines: list[str], after: int) -> Part:
-    """Find a stripped part of the body in the file, starting after line `after` (1-based)."""
-    lines = text.split("\n")
-    first = lines[0].strip()
-    start = next((i for i in range(after, len(source_lines))
-                  if source_lines[i].strip() == first and first), after)
-    return Part(text, tuple(range(start + 1, start + 1 + len(lines))))
-
-
-def _point_line(point: str, reading: Part) -> int:
-    lines = reading.text.split("\n")
-    for index in range(len(lines) - 1, -1, -1):
-        if lines[index].strip()[2:].strip() == point:
-            return reading.line(index)
-    return reading.line(len(lines) - 1)
-
-
-def module_problems(module: Module, name: str, *, source: str, body: bool = True,
-                    meta_lines: dict[tuple[Any, ...], int] | None = None) -> list[Problem]:
-    """Return a Problem for each unsafe thing in a module: its front matter and (`body`) parts.
-
-    A module with '{{ }}' or '{% %}' marks is checked once they are filled in
-    (`variables.apply_variables`): before, Markdown would read the marks as text.
-    """
+def course_problems(course: Course) -> list[Problem]:
+    """The safety pass: every module the course loaded (and each translation), once."""
     problems: list[Problem] = []
-    if body:
-        parts = module_parts(module, source)
-        problems = check_parts(name, reading=parts["reading"], worksheet=parts["worksheet"],
-                               guide=parts["guide"], key_points=parts["key_points"],
-                               code=module.meta.code)
-    return problems + front_matter_problems(module.meta.model_dump(), name, meta_lines or {})
+    for module in course.modules.values():
+        problems += module_problems(module, _name(module, course.root))
+    return problems
+
+
+def _name(module: Module, root) -> str:
+    try:
+        return module.path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, AttributeError):
+        return module.path.name
 
 
 def front_matter_problems(meta: dict[str, Any], name: str,

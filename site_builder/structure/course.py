@@ -52,6 +52,18 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Part:
+    """Module Markdown and the file line of each of its lines."""
+
+    text: str
+    lines: tuple[int, ...]
+
+    def line(self, index: int) -> int:
+        """Return the file line of the text's line `index` (0-based)."""
+        return self.lines[min(index, len(self.lines) - 1)] if self.lines else 1
+
+
+@dataclass(frozen=True)
 class Module:
     """One topic: its front matter and the Markdown of each audience's part."""
 
@@ -65,6 +77,13 @@ class Module:
     body_line: int = 1
     id_line: int = 2
     language: str = "en"
+    source: str = ""
+    """The file's text as it was read (once per version of the file): later stages read this,
+    never the disk."""
+    parts: dict[str, Part] = field(default_factory=dict)
+    """'reading', 'worksheet', 'guide' and 'key_point:N' with the file line of each line."""
+    meta_lines: dict = field(default_factory=dict)
+    """The line of each front-matter key path (for messages)."""
 
     @property
     def id(self) -> str:

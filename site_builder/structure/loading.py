@@ -7,7 +7,6 @@ from pathlib import Path
 
 import frontmatter
 
-from site_builder.checks.safety import module_problems
 from site_builder.config.languages import (
     LANGUAGES,
     Language,
@@ -18,14 +17,15 @@ from site_builder.config.messages import validate
 from site_builder.config.schema import CrisisFile, Curriculum, ModuleMeta
 from site_builder.errors import CourseError, Problem
 from site_builder.markup.text import fenced
-from site_builder.structure.course import Course, Module, Step
+from site_builder.structure.course import Course, Module, Part, Step
 from site_builder.structure.scheduling import place_meetings, weekly_hours
 from site_builder.structure.sessions import STEP_HEADING, make_sessions, variant_problems
 from site_builder.structure.texts import localize_curriculum, localize_lines
-from site_builder.structure.variables import apply_variables, uses_variables
+from site_builder.structure.variables import apply_variables
 from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
 PARTS = ("Reading", "Worksheet", "Facilitator guide")
+PART_KEYS = ("reading", "worksheet", "guide")
 _STEP = STEP_HEADING  # '### Practice (30 min)', '### Role play (20 min, optional)'
 
 
@@ -241,17 +241,20 @@ def _read_module(path: Path, root: Path) -> Module:
     language = LANGUAGES[language_of_file(path.stem)]
     parts = _split_parts(body, name, body_line, language.parts)
     reading, worksheet, guide = (parts[p][0] for p in language.parts)
+    located = {key: _part(*parts[title]) for key, title in zip(PART_KEYS, language.parts)}
+    points = _key_points(reading, name, parts[language.parts[0]][1], language)
+    located |= {f"key_point:{i:02d}": Part(point, (_point_line(point, located["reading"]),))
+                for i, point in enumerate(points)}
     module = Module(
         meta=meta, path=path, reading=reading, worksheet=worksheet, guide=guide,
-        key_points=_key_points(reading, name, parts[language.parts[0]][1], language),
+        key_points=points,
         steps=_steps(guide, meta.duration, name, parts[language.parts[2]][1], language),
         body_line=body_line, id_line=line_of(lines, ("id",)) or 2, language=language.code,
+        source=text, parts=located, meta_lines=lines,
     )
-    unsafe = module_problems(module, name, source=text, meta_lines=lines,  # what it renders to
-                             body=not uses_variables(module))
-    unsafe += variant_problems(module, name, lines)
-    if unsafe:
-        raise CourseError(unsafe)
+    problems = variant_problems(module, name, lines)
+    if problems:
+        raise CourseError(problems)
     return module
 
 
@@ -286,7 +289,26 @@ def _split_parts(body: str, name: str, first_line: int,
         raise CourseError(Problem(name, "the parts are out of order.",
                                   fix="put them in this order: # Reading, # Worksheet, "
                                   "# Facilitator guide."))
-    return {k: ("\n".join(v).strip() + "\n", line) for k, (v, line) in parts.items()}
+    return {k: ("\n".join(v).strip() + "\n", line + _blank_lead(v))
+            for k, (v, line) in parts.items()}
+
+
+def _blank_lead(lines: list[str]) -> int:
+    """How many blank lines start a part (its text is stripped of them)."""
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def _part(text: str, line: int) -> Part:
+    """The part's text with the file line of each of its lines (`line`: its first line's)."""
+    return Part(text, tuple(range(line, line + text.count("\n") + 1)))
+
+
+def _point_line(point: str, reading: Part) -> int:
+    lines = reading.text.split("\n")
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip()[2:].strip() == point:
+            return reading.line(index)
+    return reading.line(len(lines) - 1)
 
 
 def _sections(markdown: str) -> dict[str, list[str]]:

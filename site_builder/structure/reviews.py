@@ -134,12 +134,12 @@ def module_files(course: Course, module: Module) -> dict[str, Path]:
     return files
 
 
-def fingerprint(files: dict[str, Path]) -> Fingerprint:
+def fingerprint(files: dict[str, Path], root: Path | None = None) -> Fingerprint:
     """Return the fingerprint of a module's files (line endings and end spaces aside)."""
     whole = hashlib.sha256()
     parts: dict[str, dict[str, str]] = {}
     for language, path in files.items():
-        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        text = read_text(path, _relative(path, root)).replace("\r\n", "\n")
         parts[language] = {}
         for part, content in zip(PARTS, _split(text)):
             digest = hashlib.sha256(content.encode()).hexdigest()
@@ -172,7 +172,7 @@ def review_status(course: Course) -> dict[str, ReviewStatus]:
         if module.id in found:
             continue
         files = module_files(course, module)
-        now = fingerprint(files)
+        now = fingerprint(files, course.root)
         review = reviews.modules.get(module.id)
         meta = {"module_id": module.id, "code": module.meta.code, "title": module.meta.title,
                 "fingerprint": now, "review": review,
@@ -201,7 +201,7 @@ def require_review(course: Course) -> None:
         return
     program = course.source_files[0] if course.source_files else reviews_path(course)
     where = _name(program, course)
-    setting = _setting_line(program, "require_review")
+    setting = line_of(course.program_lines, ("require_review",))
     reviews = _name(reviews_path(course), course)
     fix = ("have your clinical lead review it, then record the review: 'site-builder review "
            "--sign {id} --by NAME --role ROLE' (or set 'require_review: false').")
@@ -221,15 +221,6 @@ def require_review(course: Course) -> None:
                                     line=status.line, fix=fix.format(id=status.module_id)))
     if problems:
         raise CourseError(problems)
-
-
-def _setting_line(path: Path, key: str) -> int | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def sign(course: Course, module_ids: list[str], *, reviewed_by: str, role: str,
@@ -279,3 +270,10 @@ def _dump(entries: dict[str, Review]) -> str:
             shown = ", ".join(f"{part}: \"{digest}\"" for part, digest in parts.items())
             out.append(f"      {language}: {{{shown}}}\n")
     return "".join(out)
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return path.name

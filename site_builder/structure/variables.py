@@ -1,8 +1,9 @@
 """Program variables and conditional content inside modules ({{ phone }}, {% if program == ... %}).
 
 Modules are untrusted, so they run in Jinja's sandbox with bounded arithmetic; anything that goes
-wrong while filling them in becomes our message with the module's file and line, and the filled-in
-module is checked for safety again (a value or an expression can produce HTML).
+wrong while filling them in becomes our message with the module's file and line. The filled-in
+parts keep the file line of each of their lines, for the safety pass (checks/safety.py) that
+runs over them afterwards (a value or an expression can produce HTML).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from site_builder.checks.safety import Part, check_parts, module_parts
 from site_builder.errors import CourseError, Problem
+from site_builder.structure.course import Part
 
 if TYPE_CHECKING:
     from site_builder.config.schema import Curriculum
@@ -81,17 +82,12 @@ def apply_variables(module: Module, curriculum: Curriculum, program_file: Path,
     parts = {"reading": "client", "worksheet": "client", "guide": "facilitator"}
     names = module_variables(curriculum, program_file.stem)
     name = _name(module, root)
-    located = module_parts(module, module.path.read_text(encoding="utf-8"))
-    rendered = {part: _render(located[part], {**names, "audience": audience}, name, names)
-                for part, audience in parts.items()}
-    points = [_render(point, {**names, "audience": "client"}, name, names)
-              for point in located["key_points"]]
-    unsafe = check_parts(name, reading=rendered["reading"], worksheet=rendered["worksheet"],
-                         guide=rendered["guide"], key_points=points, code=module.meta.code)
-    if unsafe:
-        raise CourseError(unsafe)
-    return dataclasses.replace(module, key_points=[p.text for p in points],
-                               **{part: found.text for part, found in rendered.items()})
+    audiences = {**parts, **{k: "client" for k in module.parts if k.startswith("key_point:")}}
+    rendered = {key: _render(module.parts[key], {**names, "audience": audience}, name, names)
+                for key, audience in audiences.items()}
+    points = [rendered[k].text for k in sorted(rendered) if k.startswith("key_point:")]
+    return dataclasses.replace(module, key_points=points, parts=rendered,
+                               **{part: rendered[part].text for part in parts})
 
 
 def _render(part: Part, context: dict[str, Any], name: str, names: dict[str, Any]) -> Part:
@@ -102,7 +98,7 @@ def _render(part: Part, context: dict[str, Any], name: str, names: dict[str, Any
         message, fix = _syntax_message(e.message or "")
         raise CourseError(Problem(name, message, line=part.line((e.lineno or 1) - 1),
                                   fix=fix)) from None
-    except Exception as e:  # noqa: BLE001: any failure in untrusted template code is the module's
+    except Exception as e:  # noqa: BLE001 -- any failure in untrusted template code is the module's
         line = part.line(_template_line(e) - 1)
         message, fix = _runtime_message(e, names)
         raise CourseError(Problem(name, message, line=line, fix=fix)) from None
@@ -161,7 +157,7 @@ def _line_map(part: Part, text: str, context: dict[str, Any]) -> tuple[int, ...]
     marked = "\n".join(f"{_MARK}{i}{_MARK}{line}" for i, line in enumerate(part.text.split("\n")))
     try:
         output = _ENV.from_string(marked).render(context)
-    except Exception:  # noqa: BLE001: a mark inside a multi-line tag; fall back
+    except Exception:  # noqa: BLE001 -- a mark inside a multi-line tag; fall back
         output = None
     if output is None or re.sub(f"{_MARK}\\d+{_MARK}", "", output) != text:
         return tuple(part.line(i) for i in range(text.count("\n") + 1))

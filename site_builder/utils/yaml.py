@@ -62,8 +62,24 @@ class _Loader(yaml.SafeLoader):
                                                     node.start_mark) from None
 
 
+_READ: dict[tuple, str] = {}  # the text of each version of a file: read once, however often asked
+
+
 def read_text(path: Path, name: str) -> str:
-    """Return the file's text, or raise CourseError if it is missing, empty or not UTF-8."""
+    """Return the file's text, or raise CourseError if it is missing, empty or not UTF-8.
+
+    Each version of a file (its size and modification time) is read from the disk once."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_text(path, name)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _READ:
+        _READ[key] = _read_text(path, name)
+    return _READ[key]
+
+
+def _read_text(path: Path, name: str) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -7,6 +7,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A timed step heading: '### Practice (30 min)', '### Role play (20 min, optional)'.
+STEP_HEADING = re.compile(r"^###\s+(?P<title>.+?)\s*\((?P<min>\d+)\s*min(?:utes|utos)?"
+                          r"(?P<optional>\s*[,;]\s*(?:optional|opcional))?\)\s*$", re.I)
 
 
 def fenced(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:

@@ -16,10 +16,10 @@ from site_builder.config.languages import (
 from site_builder.config.messages import validate
 from site_builder.config.schema import CrisisFile, Curriculum, ModuleMeta
 from site_builder.errors import CourseError, Problem
-from site_builder.markup.text import fenced
+from site_builder.markup.text import STEP_HEADING, fenced
 from site_builder.structure.course import Course, Module, Part, Step
 from site_builder.structure.scheduling import place_meetings, weekly_hours
-from site_builder.structure.sessions import STEP_HEADING, make_sessions, variant_problems
+from site_builder.structure.sessions import make_sessions, variant_problems
 from site_builder.structure.texts import localize_curriculum, localize_lines
 from site_builder.structure.variables import apply_variables
 from site_builder.utils.yaml import line_of, parse_yaml, read_text

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from site_builder.config.languages import LANGUAGES
+from site_builder.markup.text import STEP_HEADING as _STEP
 
 if TYPE_CHECKING:
     from site_builder.structure.course import Module
 
-_STEP = re.compile(r"^###\s+(?P<title>.+?)\s*\((?P<min>\d+)\s*min(utes)?\)\s*$")
 _SENTENCE_END = re.compile(r"(?<!\b\d)[.!?][\"'”’)]*(?=\s+[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])")
 _LIST_MARK = re.compile(r"^(\d+[.)]|[-*+>])\s+")
 _INLINE = [

@@ -23,7 +23,7 @@ import re
 from typing import TYPE_CHECKING
 
 from site_builder.errors import Problem
-from site_builder.markup.text import fenced
+from site_builder.markup.text import STEP_HEADING, fenced
 from site_builder.structure.course import Session, Step
 from site_builder.utils.yaml import line_of
 
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from site_builder.structure.course import Module
     from site_builder.structure.scheduling import Meeting
 
-# A timed step heading: '### Practice (30 min)', '### Role play (20 min, optional)'.
-STEP_HEADING = re.compile(r"^###\s+(?P<title>.+?)\s*\((?P<min>\d+)\s*min(?:utes|utos)?"
-                          r"(?P<optional>\s*[,;]\s*(?:optional|opcional))?\)\s*$", re.I)
 UNIT = 5  # minutes: steps are whole multiples of this
 TOLERANCE = 1 / 3  # how far a module may be stretched or squeezed without a warning
 

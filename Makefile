@@ -17,6 +17,7 @@ site: $(STAMP) site-debs
 	$(VENV)/bin/site-builder build
 
 test: $(STAMP) test-debs
+	$(VENV)/bin/ruff check site_builder tests tools benchmarks
 	$(PY) -m pytest --durations=10
 
 test-fast: $(STAMP) site-debs

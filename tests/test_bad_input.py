@@ -47,7 +47,8 @@ CASES: dict[str, tuple[tuple, str]] = {
     "unknown module id": (
         (("replace", CURRICULUM, "      - refusal-skills\n", "      - refusal-skill\n"),),
         "curriculum/default.yml:{line:- refusal-skill}: track 'session' lists module "
-        "'refusal-skill', but no file in modules/ has 'id: refusal-skill'. Fix: did you mean 'refusal-skills'?"),
+        "'refusal-skill', but no file in modules/ has 'id: refusal-skill'. "
+        "Fix: did you mean 'refusal-skills'?"),
     "malformed curriculum YAML": (
         (("replace", CURRICULUM, "days: [Monday, Wednesday, Friday]",
           "days: [Monday, Wednesday, Friday"),),
@@ -226,7 +227,8 @@ CASES: dict[str, tuple[tuple, str]] = {
     # --- module bodies -----------------------------------------------------------------------
     "steps do not add up": (
         (("replace", MODULE, "(15 min)", "(25 min)"),),
-        "modules/refusal-skills.md:{line+1:# Facilitator guide}: the timed steps add up to 100 minutes, but "
+        "modules/refusal-skills.md:{line+1:# Facilitator guide}: the timed steps add up to "
+        "100 minutes, but "
         "'duration' is 90. Fix: change the '(N min)' in the '###' step headings so they add up "
         "to the duration."),
     "missing part": (

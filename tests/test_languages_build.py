@@ -168,7 +168,8 @@ def test_a_program_text_missing_in_a_language_falls_back_with_a_warning(small):
     spanish = load(options, small.root, "es")
     assert spanish.curriculum.local_resources[0].note == "Open until 8 pm"
     warning = str(spanish.warnings[0])
-    line = small.read("curriculum/default.yml").splitlines().index("    note: {en: Open until 8 pm}")
+    program = small.read("curriculum/default.yml").splitlines()
+    line = program.index("    note: {en: Open until 8 pm}")
     assert warning.startswith(f"curriculum/default.yml:{line + 1}: 'local_resources.0.note' has "
                               "no 'es' text, so the 'en' text 'Open until 8 pm' is shown"), warning
 

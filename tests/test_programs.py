@@ -212,7 +212,8 @@ def test_json_schema_is_exported_and_committed():
     schema = json.loads(program_json_schema())
     assert {"program", "weeks", "tracks", "contact", "hours"} <= set(schema["properties"])
     committed = (REPO / "curriculum/program.schema.json").read_text()
-    assert committed == program_json_schema(), "run: site-builder schema -o curriculum/program.schema.json"
+    assert committed == program_json_schema(), \
+        "run: site-builder schema -o curriculum/program.schema.json"
 
 
 def test_program_errors_name_file_line_and_field(small):

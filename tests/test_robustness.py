@@ -24,8 +24,8 @@ from site_builder.config.messages import validate
 from site_builder.config.schema import Curriculum
 from site_builder.errors import CourseError
 from site_builder.markup.config import render
-from site_builder.pdf.handouts import module_html
 from site_builder.markup.text import shift_headings
+from site_builder.pdf.handouts import module_html
 from site_builder.structure.loading import load_course, load_module
 from site_builder.structure.variables import apply_variables
 from site_builder.utils.yaml import parse_yaml, read_text
@@ -57,7 +57,8 @@ _FRAGMENTS = [
     f'<iframe src="{URL}"></iframe>', f'<link rel="stylesheet" href="{URL}">',
     f"<style>@import url({URL});</style>", f'<div style="background:url({URL})">x</div>',
     '<span onclick="go()">y</span>', '<body onload="go()">', f'<video poster="{URL}"></video>',
-    f'<object data="{URL}"></object>', '{: onclick="go()" }', f'{{: style="background:url({URL})" }}',
+    f'<object data="{URL}"></object>', '{: onclick="go()" }',
+    f'{{: style="background:url({URL})" }}',
     "&lt;script&gt;", "&amp; &#60;b&#62;", "<!-- a comment -->", "<!--", "-->", "```", "```html",
     "~~~", "`<script>`", "    <script>indented</script>", "<div markdown>", "</div>", "<details>",
     "</details>", "<table>", "<tr><td>", "</table>", "[[write: What will I do?]]", "[[blank]]",
@@ -105,7 +106,8 @@ sources:
 ### Check-in (30 min)
 Talk.
 """
-PROGRAM = "program: Prop IOP\nweeks: 12\ndays: [Monday]\nschedule: [{week: 1, sessions: [prop-module]}]\n"
+PROGRAM = ("program: Prop IOP\nweeks: 12\ndays: [Monday]\n"
+           "schedule: [{week: 1, sessions: [prop-module]}]\n")
 
 # What must never reach a page or a PDF: an element that runs or loads, an event handler, an
 # address a browser would load from elsewhere or run.

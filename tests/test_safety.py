@@ -1,4 +1,5 @@
-"""safety.py on its own: the allow-list on rendered HTML, addresses, the mapping of a finding back to
+"""checks/safety.py on its own: the allow-list on rendered HTML, addresses, the mapping of a
+finding back to
 its module line, and the one Markdown configuration that the site, the PDFs and the check share."""
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def test_what_markdown_writes_is_allowed():
     text = ("## A heading\n\nSome *text*, **bold**, `code` and a [link](https://www.samhsa.gov/).\n\n"
             "Call <https://findtreatment.gov/> or write to <help@example.org>.\n\n"
             "| Left | Right |\n|:--|--:|\n| [[blank]] | 2 |\n\n!!! note\n    A note.\n\n"
-            "[[write 4: What will I do?]]\n\n[[scale 0-10: How sure am I?]]\n\n- [ ] Call a friend\n"
+            "[[write 4: What will I do?]]\n\n[[scale 0-10: How sure am I?]]\n\n"
+            "- [ ] Call a friend\n"
             "\n1. First\n    - nested\n\n> A quote.\n\n```python\n<script>not run</script>\n```\n\n"
             "![A local picture](images/calm.png)\n\n<!-- a comment -->\n\n---\n")
     assert _messages(render(text, prefix="ER-02")) == []
@@ -73,7 +75,8 @@ def test_what_is_inside_a_refused_tag_is_not_reported_again():
      "the attribute 'srcset' on <img> is not allowed in a module."),
     ('<a href="https://x.example/" ping="https://t.example/">x</a>',
      "the attribute 'ping' on <a> is not allowed in a module."),
-    ('<table><tr><td style="background: red">x</td></tr></table>', "the value 'background: red' of the attribute 'style' "
+    ('<table><tr><td style="background: red">x</td></tr></table>',
+     "the value 'background: red' of the attribute 'style' "
      "on <td> is not allowed in a module."),
     ('<input type="image" src="https://t.example/a.png">',
      "the attribute 'src' on <input> is not allowed in a module."),

@@ -307,7 +307,8 @@ def front_matter_problems(meta: dict[str, Any], name: str,
         elif any(c in text for c in "[{"):  # a link, an image or an attribute list
             findings = markdown_findings(text)
         line = line_of(lines, path)
-        problems += [Problem(name, f.message, line=line, fix=f.fix) for f in dict.fromkeys(findings)]
+        problems += [Problem(name, f.message, line=line, fix=f.fix)
+                     for f in dict.fromkeys(findings)]
     return problems
 
 

@@ -109,7 +109,8 @@ def schema_problem(err: dict[str, Any], lines: Lines, name: str,
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    """The field's name: its keys joined by dots (list positions are left out; the line says which)."""
+    """The field's name: its keys joined by dots (list positions are left out; the line says
+    which)."""
     keys = [str(p) for p in loc if not isinstance(p, int) and p != "[key]"]
     return ".".join(keys) or "(top level)"
 

@@ -31,7 +31,8 @@ class CourseMarkdownExtension(Extension):
 
 
 def makeExtension(**kwargs: Any) -> CourseMarkdownExtension:  # noqa: N802 (Markdown API name)
-    """Return the extension; MkDocs calls this for `markdown_extensions: [site_builder.markup.config]`."""
+    """Return the extension; MkDocs calls this for
+    `markdown_extensions: [site_builder.markup.config]`."""
     return CourseMarkdownExtension(**kwargs)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+import frontmatter
+
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A timed step heading: '### Practice (30 min)', '### Role play (20 min, optional)'.
 STEP_HEADING = re.compile(r"^###\s+(?P<title>.+?)\s*\((?P<min>\d+)\s*min(?:utes|utos)?"
@@ -36,3 +38,12 @@ def shift_headings(markdown: str, by: int = 1) -> str:
     out = [("#" * by + line if not code and re.match(r"^#{1,5}\s", line) else line)
            for line, code in fenced(markdown.splitlines())]
     return "\n".join(out) + "\n"
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """Return (front matter, body) of a file that starts with a '---' block, or None when the
+    block is not closed. The front matter keeps the newline after the opening '---'."""
+    try:
+        return frontmatter.YAMLHandler().split(text)
+    except ValueError:
+        return None

@@ -87,7 +87,8 @@ class _MarkerPreprocessor(Preprocessor):
         low, _, high = (m["arg"] or "0-10").partition("-")
         numbers = "".join(f"<span>{n}</span>" for n in range(int(low), int(high or 10) + 1))
         return (f'<div class="ws-field ws-scale">{label}'
-                f'<div class="ws-scale-row"><span class="ws-numbers" aria-hidden="true">{numbers}</span>'
+                f'<div class="ws-scale-row">'
+                f'<span class="ws-numbers" aria-hidden="true">{numbers}</span>'
                 f'<input type="text" inputmode="numeric" {attrs} size="3"'
                 f' aria-describedby="{fid}-range"><span id="{fid}-range" class="ws-range">'
                 f'({low} to {high or 10})</span></div></div>')

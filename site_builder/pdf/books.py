@@ -107,7 +107,8 @@ class _StructureTree:
         self.book = book
         if "/StructTreeRoot" not in book.Root:
             book.Root.StructTreeRoot = book.make_indirect(
-                Dictionary(Type=Name.StructTreeRoot, K=Array(), ParentTree=Dictionary(Nums=Array())))
+                Dictionary(Type=Name.StructTreeRoot, K=Array(),
+                           ParentTree=Dictionary(Nums=Array())))
         self.root = book.Root.StructTreeRoot
         self.document = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document,
                                                       P=self.root, K=Array()))

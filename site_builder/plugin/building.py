@@ -1,4 +1,5 @@
-"""Build a whole site with MkDocs into a temporary folder and swap it in only when everything worked."""
+"""Build a whole site with MkDocs into a temporary folder and swap it in only when everything
+worked."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def load_mkdocs_config(config_file: Path, **overrides) -> MkDocsConfig:
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = True) -> Path:
-    """Build the site of `config_file`; return the site folder. The old site stays whole on failure."""
+    """Build the site of `config_file`; return the site folder. The old site stays whole on
+    failure."""
     config_file = config_file.resolve()
     config = load_mkdocs_config(config_file, strict=strict)
     target = Path(site_dir or config.site_dir).resolve()

@@ -1,4 +1,5 @@
-"""What `serve` keeps from one rebuild to the next, so an edit reaches the browser in about a second.
+"""What `serve` keeps from one rebuild to the next, so an edit reaches the browser in about a
+second.
 
 MkDocs makes a new plugin for every rebuild; this module outlives them. With MkDocs' dirty builds
 (`site-builder serve` asks for them), only the pages whose Markdown changed are converted and

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import frontmatter
-
 from site_builder.config.languages import (
     LANGUAGES,
     Language,
@@ -16,7 +14,7 @@ from site_builder.config.languages import (
 from site_builder.config.messages import validate
 from site_builder.config.schema import CrisisFile, Curriculum, ModuleMeta
 from site_builder.errors import CourseError, Problem
-from site_builder.markup.text import STEP_HEADING, fenced
+from site_builder.markup.text import STEP_HEADING, fenced, split_front_matter
 from site_builder.structure.course import Course, Module, Part, Step
 from site_builder.structure.scheduling import place_meetings, weekly_hours
 from site_builder.structure.sessions import make_sessions, variant_problems
@@ -106,7 +104,8 @@ def _translate(modules: dict[str, Module], language: str, root: Path,
 
 def _unused_translations(modules: dict[str, Module], used: dict[str, Path], language: str,
                          root: Path) -> list[Problem]:
-    """Return a Problem for each translation file that claims a module but is not its translation."""
+    """Return a Problem for each translation file that claims a module but is not its
+    translation."""
     problems: list[Problem] = []
     taken = {p.resolve() for p in used.values()}
     for folder in sorted({m.path.parent for m in modules.values()}):
@@ -227,11 +226,11 @@ def _read_module(path: Path, root: Path) -> Module:
         raise CourseError(Problem(name, "the module has no front matter.", line=1,
                                   fix="start the file with a '---' line, the YAML fields, and "
                                   "another '---' line (see 'Writing a module' in the README)."))
-    try:
-        fm_text, body = frontmatter.YAMLHandler().split(text)
-    except ValueError:
+    split = split_front_matter(text)
+    if split is None:
         raise CourseError(Problem(name, "the front matter is not closed.", line=1,
                                   fix="end the front matter with a line of three dashes '---'."))
+    fm_text, body = split
     # The split keeps the newline after the opening '---', so YAML line 0 is then file line 1.
     data, lines = parse_yaml(fm_text, name, first_line=1 if fm_text.startswith("\n") else 2)
     meta = validate(ModuleMeta, data, lines, name)

@@ -25,7 +25,7 @@ from pydantic import Field, StringConstraints, field_validator
 from site_builder.config.messages import validate
 from site_builder.config.schema import Date, Slug, Text, _Strict, course_error
 from site_builder.errors import CourseError, Problem
-from site_builder.markup.text import fenced
+from site_builder.markup.text import fenced, split_front_matter
 from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
 if TYPE_CHECKING:
@@ -150,8 +150,8 @@ def fingerprint(files: dict[str, Path], root: Path | None = None) -> Fingerprint
 
 def _split(text: str) -> list[str]:
     """Return a module file's front matter and its three parts (split at level-1 headings)."""
-    match = re.match(r"^---[ \t]*\n(.*?\n)---[ \t]*\n", text, re.DOTALL)
-    front, body = (match[1], text[match.end():]) if match else ("", text)
+    split = split_front_matter(text) if text.startswith("---") else None
+    front, body = split or ("", text)
     parts, current = [front], None
     for line, fence in fenced(body.splitlines()):
         if not fence and re.match(r"^#\s", line):
@@ -216,7 +216,8 @@ def require_review(course: Course) -> None:
             review = status.review
             problems.append(Problem(reviews, f"the module '{status.module_id}' ({status.code}) "
                                     f"changed since {review.reviewed_by} reviewed it on "
-                                    f"{review.reviewed_on.isoformat()} ({status.changes}), and this "
+                                    f"{review.reviewed_on.isoformat()} ({status.changes}), and "
+                                    "this "
                                     "program requires review ('require_review: true').",
                                     line=status.line, fix=fix.format(id=status.module_id)))
     if problems:

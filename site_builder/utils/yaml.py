@@ -83,7 +83,8 @@ def _read_text(path: Path, name: str) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise CourseError(Problem(name, "the file does not exist.", fix="check the path.")) from None
+        raise CourseError(Problem(name, "the file does not exist.",
+                                  fix="check the path.")) from None
     except OSError as e:
         raise CourseError(Problem(name, f"the file cannot be read ({e.strerror}).",
                                   fix="check that the file exists and that you may read it."))\
@@ -111,7 +112,8 @@ def _read_text(path: Path, name: str) -> str:
 
 
 def parse_yaml(text: str, name: str, *, first_line: int = 1) -> tuple[Any, Lines]:
-    """Return the YAML data and a map from key paths to line numbers; raise CourseError on bad YAML."""
+    """Return the YAML data and a map from key paths to line numbers; raise CourseError on bad
+    YAML."""
     loader = None
     try:
         loader = _Loader(text)

@@ -20,9 +20,6 @@ from site_builder.checks.content import (
 from site_builder.errors import CourseError, Problem
 from site_builder.i18n import extract, update_catalog, write_template
 from site_builder.pdf.handouts import (
-    PrintSettings,
-    form_font,
-    plan_print_jobs,
     render_module_handout,
 )
 from site_builder.plugin.building import build_site, load_mkdocs_config
@@ -35,7 +32,7 @@ from site_builder.programs import (
     scaffold_program,
 )
 from site_builder.renderer.pages import course_messages, template_roots
-from site_builder.structure.hours import hours_report, shortfall_problem
+from site_builder.structure.hours import hours_report
 from site_builder.structure.loading import load_module
 
 CONFIG = click.option("-f", "--config-file", type=click.Path(path_type=Path),
@@ -209,7 +206,7 @@ def handout(config_file: Path, program: str | None, language: str, module_id: st
         root = config_file.resolve().parent
         out = out or Path(f"{module_id}-handout.pdf")
         path = render_module_handout(course, module_id, Path(options.templates_dir), out,
-                                     root / options.cache_dir / "pdf")
+                                     pipeline.cache_dir(options, root))
     except CourseError as e:
         _fail(e)
     pages = len(PdfReader(path).pages)
@@ -286,11 +283,10 @@ def check(config_file: Path, program: str | None, language: str) -> None:
         _print_reading_levels(levels, limits, language)
         _print_coverage(root, options, course)
         pipeline.prepare(course, options, root)  # the content checks and every page, as a build
-        settings = PrintSettings.of(course.curriculum)  # with the QR codes of site_url
-        plan_print_jobs(course, Path(options.templates_dir), settings,
-                        form_font=form_font(root / options.cache_dir / "pdf"))
-        shortfall = shortfall_problem(course)
-        if shortfall is not None and course.curriculum.hours.on_shortfall == "fail":
+        pipeline.print_plan(course, options, root).every_job()  # every print template, once
+        found = pipeline.hours_shortfall(course)  # the one hours rule, as the build has it
+        shortfall = found[0] if found else None
+        if found and found[1]:
             raise CourseError(shortfall)
     except CourseError as e:
         _fail(e)
@@ -355,7 +351,7 @@ def review(config_file: Path, program: str | None, sign_ids: tuple[str, ...],
         due = statuses if all_modules else [s for s in statuses if s.state != "reviewed"]
         if due:
             pages = print_review_sheets(course, due, Path(options.templates_dir), out,
-                                                root / options.cache_dir / "pdf")
+                                        pipeline.cache_dir(options, root))
             click.echo(f"Review sheets: {out} ({pages} page{'s' * (pages != 1)}, one per "
                        "module) to print, review and sign.")
     except CourseError as e:

@@ -16,11 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from site_builder.checks.content import Limits, check_content, reading_levels
+from site_builder.checks.content import (
+    Limits,
+    check_content,
+    load_measurements,
+    reading_levels,
+    save_measurements,
+)
 from site_builder.checks.safety import course_problems
 from site_builder.config.languages import localized
 from site_builder.errors import CourseError, Problem
 from site_builder.i18n import extract
+from site_builder.pdf.handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font
 from site_builder.renderer.calendars import calendar_files
 from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
 from site_builder.structure.hours import shortfall_problem
@@ -86,9 +93,13 @@ class Site:
 
 def prepare(course: Course, options, root: Path) -> Site:
     """Check the content (reading level, person-first words), render every page and the nav;
-    raise CourseError with every problem found."""
+    raise CourseError with every problem found. Reading levels are kept between builds in the
+    cache folder (`reading-levels.json`)."""
     templates = Path(options.templates_dir)
+    measurements = root / options.cache_dir / "reading-levels.json"
+    load_measurements(measurements)
     check_content(course, root=root, limits=limits(options))
+    save_measurements(measurements)
     require_review(course)  # a program with 'require_review: true' (reviews.py)
     pages = render_pages(course, templates, facilitator_pages=options.facilitator_pages,
                          extra={"reading_levels": reading_levels(course), "pdfs": options.pdfs,
@@ -128,6 +139,26 @@ def hours_shortfall(course: Course) -> tuple[Problem, bool] | None:
     if problem is None:
         return None
     return problem, course.curriculum.hours.on_shortfall == "fail"
+
+
+def cache_dir(options, root: Path) -> Path:
+    """The one folder where rendered PDFs are kept, by content."""
+    return root / options.cache_dir / "pdf"
+
+
+def print_plan(course: Course, options, root: Path, *, folder: str = "",
+               directory_urls: bool = True) -> PrintPlan:
+    """The HTML of every PDF of the course: one plan for the build, check, handout and review."""
+    settings = PrintSettings.of(course.curriculum, folder=folder, directory_urls=directory_urls)
+    return PrintPlan(course, Path(options.templates_dir), settings,
+                     form_font=form_font(cache_dir(options, root)))
+
+
+def print_run(course: Course, options, root: Path, *, folder: str = "",
+              directory_urls: bool = True, remember: dict | None = None) -> PrintRun:
+    """The run that renders the course's PDFs in worker processes (not started)."""
+    plan = print_plan(course, options, root, folder=folder, directory_urls=directory_urls)
+    return PrintRun(plan, PdfCache(cache_dir(options, root)), remember=remember)
 
 
 def contact(course: Course) -> dict[str, str | None]:

@@ -387,7 +387,7 @@ def test_the_phone_and_meeting_place_on_every_page_and_handout_page(harbor):
 def test_warn_builds_strict_and_check_reports_it(harbor):
     project, output = harbor
     line = _line(HARBOR, "minimum: 2.5")
-    assert f"WARNING -  curriculum/default.yml:{line}: {SHORTFALL}" in output
+    assert f"Hours: curriculum/default.yml:{line}: {SHORTFALL}" in output
     assert "Aborted" not in output and "Site built in" in output
     result = _cli(project, "check")
     assert result.exit_code == 0, result.output

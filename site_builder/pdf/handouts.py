@@ -124,6 +124,12 @@ class PrintPlan:
                  for kind, (template, _) in COURSE_PDFS.items() if kind not in BOOKS]
         return jobs
 
+    def every_job(self) -> list[PrintJob]:
+        """Every PDF job, with the books' fronts (checks render every print template once)."""
+        jobs = self.session_jobs()
+        return jobs + [self.book_front(kind, [1] * len(self.book_parts(kind)), 1)
+                       for kind in BOOKS]
+
     def book_parts(self, kind: str) -> list[tuple[str, str]]:
         """Return (session PDF path, bookmark title) for each part of a book, in order."""
         part_kind = BOOKS[kind]
@@ -162,10 +168,7 @@ def plan_print_jobs(
     course: Course, templates_dir: Path, settings: PrintSettings, *, form_font: Path
 ) -> list[PrintJob]:
     """Return every PDF job but the books (checks use it to render every print template once)."""
-    plan = PrintPlan(course, templates_dir, settings, form_font=form_font)
-    jobs = plan.session_jobs()
-    jobs += [plan.book_front(kind, [1] * len(plan.book_parts(kind)), 1) for kind in BOOKS]
-    return jobs
+    return PrintPlan(course, templates_dir, settings, form_font=form_font).every_job()
 
 
 def _first_sessions(course: Course) -> list[Session]:

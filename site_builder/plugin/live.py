@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mkdocs.structure.files import File
 
+from site_builder.plugin.internals import list_theme_files_once
 from site_builder.renderer.pages import MemoryBytecodeCache
 
 serving = False
@@ -35,41 +36,7 @@ def start(command: str, is_dirty: bool) -> None:
     serving, dirty = command == "serve", is_dirty and command == "serve"
     if dirty:  # we ask for dirty builds on purpose: MkDocs' warning about them is not for us
         logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
-        _list_theme_files_once()
-
-
-def _list_theme_files_once() -> None:
-    """Serve only: MkDocs lists every file of the theme (thousands of icons) on each rebuild;
-    list them once per version of the theme folders instead."""
-    from mkdocs.theme import Theme
-
-    original = Theme.get_env
-    if getattr(original, "listed_once", False):
-        return
-    listed: dict[tuple, list[str]] = {}
-
-    def get_env(theme):
-        env = original(theme)
-        key = tuple((folder, _mtime(folder)) for folder in theme.dirs)
-        plain = env.loader.list_templates
-
-        def list_templates():
-            if key not in listed:
-                listed[key] = plain()
-            return list(listed[key])
-
-        env.loader.list_templates = list_templates
-        return env
-
-    get_env.listed_once = True
-    Theme.get_env = get_env
-
-
-def _mtime(folder: str) -> int:
-    try:
-        return Path(folder).stat().st_mtime_ns
-    except OSError:
-        return 0
+        list_theme_files_once()
 
 
 class _DropDirtyWarning(logging.Filter):

@@ -21,25 +21,20 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from site_builder import pipeline
-from site_builder.checks.content import load_measurements, save_measurements
 from site_builder.errors import CourseError
 from site_builder.i18n import install
 from site_builder.markup.worksheet import WorksheetExtension
 from site_builder.pdf.handouts import (
-    PdfCache,
-    PrintPlan,
     PrintRun,
-    PrintSettings,
-    form_font,
     hand_over,
     shutdown_workers,
 )
 from site_builder.plugin import live, offline
 from site_builder.plugin.editions import Edition, site_languages
+from site_builder.plugin.internals import own_plugins
 from site_builder.plugin.weight import compact_html, trim_theme_stylesheets
 from site_builder.renderer.pages import course_messages
 from site_builder.renderer.paths import all_pdf_paths
-from site_builder.structure.hours import warn_without_stopping
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -104,24 +99,25 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         self.course: Course | None = None
         self.error: CourseError | None = None
         root = Path(config.config_file_path).parent
-        language = config.theme["language"]  # MkDocs' own setting: the language of this build
         try:
-            self.course = pipeline.load(self.config, root, language)
-            measurements = root / self.config.cache_dir / "reading-levels.json"
-            load_measurements(measurements)
+            self.course = pipeline.load(self.config, root, config.theme["language"])
             site = pipeline.prepare(self.course, self.config, root)
-            self.pages = site.pages
-            save_measurements(measurements)
             self.print_run = self._print_run(root, config) if self.config.pdfs else None
-            if self.print_run is not None and not live.serving:
-                self.print_run.start()  # the PDFs render while MkDocs builds the pages
+            self._check_hours()
         except CourseError as e:
             self.error = e
             raise PluginError(str(e)) from None
-        self._check_hours()
+        self.pages = site.pages
         self._brand(config)
         self.assets.update(site.files)  # the .ics calendars
         self._languages(config)
+        self._apply(config, site)
+        log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
+                 len(self.course.sessions), self.course.curriculum.weeks)
+        return config
+
+    def _apply(self, config: MkDocsConfig, site: pipeline.Site) -> None:
+        """Hand MkDocs and the theme what the course decides: nav, name, address, footer."""
         self._set(config, "nav", site.nav, "from the program's weeks and sessions")
         config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
         config.extra["program"] = self.course.curriculum.program
@@ -131,21 +127,19 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             self._set(config, "site_url", self.course.curriculum.site_url + self._folder(),
                       "the program's 'site_url'")
         config.markdown_extensions.append(WorksheetExtension())
-        log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
-                 len(self.course.sessions), self.course.curriculum.weeks)
-        return config
 
     def _print_run(self, root: Path, config: MkDocsConfig) -> PrintRun:
-        """The run that renders the PDFs in worker processes."""
-        settings = PrintSettings.of(self.course.curriculum, folder=self._folder(),
-                                    directory_urls=config.use_directory_urls)
-        cache = root / self.config.cache_dir / "pdf"
-        plan = PrintPlan(self.course, Path(self.config.templates_dir), settings,
-                         form_font=form_font(cache))
+        """The run that renders the PDFs in worker processes (started now, so the PDFs render
+        while MkDocs builds the pages; under serve, after the pages are written)."""
         for older in _CURRENT_RUN if live.serving else ():
-            older.cancel()
-        _CURRENT_RUN[:] = [PrintRun(plan, PdfCache(cache), remember=live.newest_pdfs)]
+            older.cancel()  # a newer edit cancels the older print run
+        _CURRENT_RUN[:] = [pipeline.print_run(self.course, self.config, root,
+                                              folder=self._folder(),
+                                              directory_urls=config.use_directory_urls,
+                                              remember=live.newest_pdfs)]
         _CURRENT_RUN[0].renderer.announce = live.serving
+        if not live.serving:
+            _CURRENT_RUN[0].start()
         return _CURRENT_RUN[0]
 
     def _folder(self) -> str:
@@ -171,9 +165,8 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         if edition is not None and not edition.is_main:
             return  # the main language's build has said it
         if stops:
-            self.error = CourseError(problem)
-            raise PluginError(str(self.error))
-        warn_without_stopping(str(problem))  # 'on_shortfall: warn' never stops a build
+            raise CourseError(problem)
+        log.info("Hours: %s", problem)  # 'on_shortfall: warn' never stops a build, strict or not
 
     def _languages(self, config: MkDocsConfig) -> None:
         """Decide which languages this build makes, link them with Material's language
@@ -205,21 +198,13 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         this site, as a full MkDocs build of the same mkdocs.yml in that language."""
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
-        from mkdocs.config.defaults import MkDocsConfig
         from mkdocs.exceptions import Abort
 
-        # MkDocs keeps the plugins that have on_startup (this one, Material's search) from one
-        # load_config to the next; the other language needs its own, or it would take over
-        # this build's state (its search index, its pages, its print run).
-        option = MkDocsConfig.plugins
         for language in self.edition.others:
-            kept, option.plugin_cache = option.plugin_cache, {}
-            try:
+            with own_plugins():  # its own search index, pages and print run (internals.py)
                 other = load_config(config.config_file_path, strict=config.strict,
                                     site_dir=str(Path(config.site_dir) / language),
                                     use_directory_urls=config.use_directory_urls)
-            finally:
-                option.plugin_cache = kept
             other.theme["language"] = language
             plugin = next(p for p in other.plugins.values() if isinstance(p, CoursePlugin))
             plugin.nested_edition = Edition(language, self.edition.languages)
@@ -280,7 +265,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         return compact_html(output)  # lighter pages on a phone (weight.py)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        run, site_dir = self.print_run, Path(config.site_dir)
+        site_dir = Path(config.site_dir)
         trim_theme_stylesheets(site_dir)
         offline.write_service_worker(  # lists the pages just written (not the PDFs)
             site_dir, self.course, course_messages(Path(self.config.templates_dir), self.course),
@@ -288,19 +273,21 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             serving=live.serving)
         if live.serving:
             live.remember(self.generated, self.shared, site_dir)
-        if run is None:
-            return
-        if live.serving:  # pages first; each PDF as soon as it is ready, the old one until then
+        if self.print_run is not None:
+            self._publish(self.print_run, site_dir)
+
+    def _publish(self, run: PrintRun, site_dir: Path) -> None:
+        """Put the PDFs in the site: under serve each as soon as it is ready (the old one until
+        then); for site-builder build, handed over to wait for every language's; else now."""
+        if live.serving:
             run.publish_as_ready(site_dir, dict(live.newest_pdfs))
             run.start()
-            return
-        if hand_over(run, site_dir):  # site-builder build waits for every language's PDFs
-            return
-        try:
-            run.wait(site_dir)
-        except CourseError as e:
-            self.error = e
-            raise PluginError(str(e)) from None
+        elif not hand_over(run, site_dir):
+            try:
+                run.wait(site_dir)
+            except CourseError as e:
+                self.error = e
+                raise PluginError(str(e)) from None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         for path in (self.config.modules_dir, self.config.templates_dir,

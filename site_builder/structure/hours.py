@@ -14,7 +14,6 @@ program file and line.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -157,20 +156,3 @@ def shortfall_problem(course: Course) -> Problem | None:
                    line=line_of(lines, key) if lines else None,
                    fix="add a group or service, or list the weeks under 'hours: exempt_weeks' "
                    "(planned step-down weeks, for example).")
-
-
-_log = logging.getLogger("site_builder.hours")  # outside 'mkdocs': a strict build does not count it
-
-
-def warn_without_stopping(message: str) -> None:
-    """Log a warning that `--strict` does not count: shown like every MkDocs warning, through
-    the 'mkdocs' logger's own handlers, but not through the handler that counts warnings for a
-    strict build (`mkdocs.utils.CountHandler`)."""
-    record = _log.makeRecord(_log.name, logging.WARNING, __file__, 0, message, (), None)
-    shown = False
-    for handler in logging.getLogger("mkdocs").handlers:
-        if type(handler).__name__ != "CountHandler" and record.levelno >= handler.level:
-            handler.handle(record)
-            shown = True
-    if not shown:
-        _log.handle(record)

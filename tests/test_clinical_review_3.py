@@ -9,8 +9,12 @@ import shutil
 import pytest
 import yaml
 
-from site_builder.checks import glossary_findings, glossary_rules
-from site_builder.loading import load_module
+try:  # the package layout on main (checks/content, structure/loading)
+    from site_builder.checks.content import glossary_findings, glossary_rules
+    from site_builder.structure.loading import load_module
+except ImportError:  # the flat layout this branch started from
+    from site_builder.checks import glossary_findings, glossary_rules
+    from site_builder.loading import load_module
 
 from .conftest import REPO
 

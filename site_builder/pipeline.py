@@ -6,8 +6,8 @@ validates exactly what a build would build:
 
 1. `load`: the program, its modules in the build's language, the crisis lines;
 2. `prepare`: the content checks, every page (Markdown) and the nav;
-3. `warnings`, `hours_shortfall`, `branding`: what the build tells the author and puts on
-   the site besides the pages.
+3. `warnings`, `hours_shortfall`, `length_mismatch`, `branding`: what the build tells the
+   author and puts on the site besides the pages.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from site_builder.i18n import extract
 from site_builder.renderer.calendars import calendar_files
 from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
 from site_builder.structure.hours import shortfall_problem
+from site_builder.structure.lengths import length_mismatch as _length_mismatch
 from site_builder.structure.loading import load_course
 from site_builder.structure.reviews import require_review
 
@@ -123,6 +124,13 @@ def hours_shortfall(course: Course) -> tuple[Problem, bool] | None:
     if problem is None:
         return None
     return problem, course.curriculum.hours.on_shortfall == "fail"
+
+
+def length_mismatch(course: Course) -> tuple[list[Problem], bool] | None:
+    """Return (one problem per track that runs modules more than a third off their length,
+    whether they stop the build): `lengths: on_mismatch: fail` stops it, `warn` never does,
+    strict or not; `ignore` says nothing (lengths.py)."""
+    return _length_mismatch(course)
 
 
 def contact(course: Course) -> dict[str, str | None]:

@@ -119,6 +119,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             self.error = e
             raise PluginError(str(e)) from None
         self._check_hours()
+        self._check_lengths()
         self._brand(config)
         self.assets.update(site.files)  # the .ics calendars
         self._languages(config)
@@ -174,6 +175,20 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             self.error = CourseError(problem)
             raise PluginError(str(self.error))
         warn_without_stopping(str(problem))  # 'on_shortfall: warn' never stops a build
+
+    def _check_lengths(self) -> None:
+        """One message per track that runs modules far from their length (lengths.py): a
+        warning that never stops a build ('on_mismatch: warn') or an error ('fail')."""
+        mismatch = pipeline.length_mismatch(self.course)
+        edition = getattr(self, "nested_edition", None)
+        if mismatch is None or (edition is not None and not edition.is_main):
+            return  # the main language's build says it once
+        problems, stops = mismatch
+        if stops:
+            self.error = CourseError(problems)
+            raise PluginError(str(self.error))
+        for problem in problems:
+            warn_without_stopping(str(problem))
 
     def _languages(self, config: MkDocsConfig) -> None:
         """Decide which languages this build makes, link them with Material's language

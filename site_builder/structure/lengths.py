@@ -65,16 +65,18 @@ def _mismatch(track: Track, modules: list[Module], program_file: str,
     for m in modules:
         how = "squeezed" if minutes < m.meta.duration else "stretched"
         groups.setdefault((m.meta.duration, how), []).append(m.id)
+    (duration, how), _ = next(iter(groups.items()))
     if len(modules) == 1:
-        (duration, how), _ = next(iter(groups.items()))
         what = (f"module '{modules[0].id}' is written for {duration} minutes: its steps are "
                 f"{how} by more than a third.")
-        fix = f"give the module a {minutes}-minute plan"
+    elif len(groups) == 1:
+        what = (f"{len(modules)} modules are written for {duration} minutes: their steps are "
+                f"{how} by more than a third: " + ", ".join(m.id for m in modules) + ".")
     else:
         what = f"{len(modules)} modules are written for other lengths: " + "; ".join(
-            f"written for {duration} minutes, {how} by more than a third: " + ", ".join(ids)
+            f"{how} by more than a third (written for {duration} minutes): " + ", ".join(ids)
             for (duration, how), ids in groups.items()) + "."
-        fix = f"give each module a {minutes}-minute plan"
+    fix = f"give {'the module' if len(modules) == 1 else 'each module'} a {minutes}-minute plan"
     return Problem(
         program_file, f"the track '{track.id}' has {minutes}-minute sessions, but {what}",
         line=line, fix=f"{fix} under 'variants:' in its front matter (in your program's copy of "

@@ -5,18 +5,20 @@ client's last sessions). How a client's path is built from them is in structure/
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-if TYPE_CHECKING:
-    from site_builder.config.schema import Track
+
+def course_error(message: str, fix: str, *, at: tuple[Any, ...] = ()) -> PydanticCustomError:
+    """A validation error in our words (as `schema.course_error`), at the field `at`."""
+    return PydanticCustomError("course", "{message}", {"message": message, "fix": fix,
+                                                      "at": at, "field": False})
 
 
-def entry_block_error(track: Track) -> PydanticCustomError | None:
-    """Return the error of a track whose newcomer or final sessions cannot be used, or None."""
-    from site_builder.config.schema import course_error
-
+def entry_block_error(track: Any) -> PydanticCustomError | None:
+    """Return the error of a track (schema.Track) whose newcomer or final sessions cannot be
+    used, or None."""
     name = f"the track '{track.id}'"
     for field in ("newcomer_sessions", "final_sessions"):
         count = getattr(track, field)

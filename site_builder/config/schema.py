@@ -19,6 +19,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from site_builder.config.entry import entry_block_error
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODE_PATTERN = r"^[A-Z]{2,4}-\d{2}[A-Z]?$"
 LANGUAGE_PATTERN = r"^[a-z]{2}$"
@@ -289,8 +291,6 @@ class Track(_Strict):
 
     @model_validator(mode="after")
     def _entry_blocks(self) -> Track:
-        from site_builder.config.entry import entry_block_error
-
         error = entry_block_error(self)
         if error is not None:
             raise error

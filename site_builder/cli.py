@@ -288,9 +288,12 @@ def check(config_file: Path, program: str | None, language: str) -> None:
         shortfall = found[0] if found else None
         if found and found[1]:
             raise CourseError(shortfall)
+        mismatch = pipeline.length_mismatch(course)  # lengths: on_mismatch (lengths.py)
+        if mismatch is not None and mismatch[1]:
+            raise CourseError(mismatch[0])
     except CourseError as e:
         _fail(e)
-    for warning in pipeline.warnings(course, options):
+    for warning in [*pipeline.warnings(course, options), *(mismatch[0] if mismatch else [])]:
         click.echo(f"Warning: {warning}")
     click.echo(f"Hours: warning (on_shortfall: warn): {shortfall}" if shortfall else
                f"Hours: {hours_report(course).summary()}")

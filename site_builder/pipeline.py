@@ -6,8 +6,8 @@ validates exactly what a build would build:
 
 1. `load`: the program, its modules in the build's language, the crisis lines;
 2. `prepare`: the content checks, every page (Markdown) and the nav;
-3. `warnings`, `hours_shortfall`, `branding`: what the build tells the author and puts on
-   the site besides the pages.
+3. `warnings`, `hours_shortfall`, `length_mismatch`, `branding`: what the build tells the
+   author and puts on the site besides the pages.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from site_builder.pdf.handouts import PdfCache, PrintPlan, PrintRun, PrintSettin
 from site_builder.renderer.calendars import calendar_files
 from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
 from site_builder.structure.hours import shortfall_problem
+from site_builder.structure.lengths import length_mismatch as _length_mismatch
 from site_builder.structure.loading import load_course
 from site_builder.structure.reviews import require_review
 
@@ -159,6 +160,13 @@ def print_run(course: Course, options, root: Path, *, folder: str = "",
     """The run that renders the course's PDFs in worker processes (not started)."""
     plan = print_plan(course, options, root, folder=folder, directory_urls=directory_urls)
     return PrintRun(plan, PdfCache(cache_dir(options, root)), remember=remember)
+
+
+def length_mismatch(course: Course) -> tuple[list[Problem], bool] | None:
+    """Return (one problem per track that runs modules more than a third off their length,
+    whether they stop the build): `lengths: on_mismatch: fail` stops it, `warn` never does,
+    strict or not; `ignore` says nothing (lengths.py)."""
+    return _length_mismatch(course)
 
 
 def contact(course: Course) -> dict[str, str | None]:

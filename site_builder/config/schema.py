@@ -19,6 +19,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from site_builder.config.entry import entry_block_error
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODE_PATTERN = r"^[A-Z]{2,4}-\d{2}[A-Z]?$"
 LANGUAGE_PATTERN = r"^[a-z]{2}$"
@@ -252,6 +254,11 @@ class Track(_Strict):
     start_time: TimeOfDay | None = None
     modules: list[SessionItem] = Field(default_factory=list)
     schedule: list[Week] = Field(default_factory=list)
+    newcomer_sessions: int = Field(default=0, ge=0, le=52)
+    """With open entry: the first N modules are every new client's first sessions, whatever
+    the week they join (structure/client_path.py)."""
+    final_sessions: int = Field(default=0, ge=0, le=52)
+    """With open entry: the last N modules are every client's last sessions."""
 
     @model_validator(mode="after")
     def _one_pattern(self) -> Track:
@@ -282,12 +289,27 @@ class Track(_Strict):
         _each_day_once(self.days, at=("days",))
         return self
 
+    @model_validator(mode="after")
+    def _entry_blocks(self) -> Track:
+        error = entry_block_error(self)
+        if error is not None:
+            raise error
+        return self
+
 
 def _each_day_once(days: list[str] | None, *, at: tuple[Any, ...] = ()) -> None:
     twice = next((d for i, d in enumerate(days or []) if d in (days or [])[:i]), None)
     if twice:
         raise course_error(f"'{twice}' is listed twice in 'days'.", "list each meeting day once.",
                            at=at)
+
+
+class Lengths(_Strict):
+    """What happens when a track runs a module far from the length it is written for (a
+    90-minute module in 50-minute sessions): `warn` shows one warning per track and never stops
+    a build, strict or not; `fail` stops the build; `ignore` says nothing."""
+
+    on_mismatch: Literal["warn", "fail", "ignore"] = "warn"
 
 
 class Hours(_Strict):
@@ -354,6 +376,7 @@ class Curriculum(_Strict):
     schedule: list[Week] = Field(default_factory=list)
     tracks: list[Track] = Field(default_factory=list)
     hours: Hours = Field(default_factory=Hours)
+    lengths: Lengths = Field(default_factory=Lengths)
     contact: Contact = Field(default_factory=Contact)
     logo: str | None = None
     colors: Colors | None = None

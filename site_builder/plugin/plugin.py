@@ -104,6 +104,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             site = pipeline.prepare(self.course, self.config, root)
             self.print_run = self._print_run(root, config) if self.config.pdfs else None
             self._check_hours()
+            self._check_lengths()
         except CourseError as e:
             self.error = e
             raise PluginError(str(e)) from None
@@ -167,6 +168,19 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         if stops:
             raise CourseError(problem)
         log.info("Hours: %s", problem)  # 'on_shortfall: warn' never stops a build, strict or not
+
+    def _check_lengths(self) -> None:
+        """One message per track that runs modules far from their length (lengths.py): a
+        warning that never stops a build ('on_mismatch: warn') or an error ('fail')."""
+        mismatch = pipeline.length_mismatch(self.course)
+        edition = getattr(self, "nested_edition", None)
+        if mismatch is None or (edition is not None and not edition.is_main):
+            return  # the main language's build says it once
+        problems, stops = mismatch
+        if stops:
+            raise CourseError(problems)
+        for problem in problems:
+            log.info("Lengths: %s", problem)  # 'on_mismatch: warn' never stops a build
 
     def _languages(self, config: MkDocsConfig) -> None:
         """Decide which languages this build makes, link them with Material's language

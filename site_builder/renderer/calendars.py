@@ -3,14 +3,16 @@ calendar in one tap (RFC 5545, written with the `icalendar` library).
 
 A program with a `start_date` gets one calendar per group track and per service shown to
 clients (`visible: true`), and for an open-entry track one per "your path" start week: the
-meetings from that week to the end of the course, then the weeks before it in the next round
-(the same days, one course length later). No meeting is on a holiday. A track's `start_time`
+client's own meetings (structure/client_path.py), from that week on, the weeks before it in the
+next round (the same days, one course length later), newcomer and final sessions held apart
+from the group named so. No meeting is on a holiday. A track's `start_time`
 makes the meetings timed (local time, as long as the session); without it they are all-day
 events. The calendars hold the program's schedule only: no client data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +22,7 @@ from site_builder.renderer.paths import calendar_path
 if TYPE_CHECKING:
     from site_builder.config.schema import Track
     from site_builder.i18n import Messages
+    from site_builder.structure.client_path import PathStep
     from site_builder.structure.course import Course
 
 PRODID = "-//site-builder//IOP course calendar//EN"
@@ -53,7 +56,7 @@ def calendar_files(course: Course, messages: Messages) -> dict[str, bytes]:
             for week in sorted({s.week for s in course.sessions if s.track_id == track.id}):
                 title = messages.gettext("Your path: %(track)s, starting in week %(week)s") % {
                     "track": track.name, "week": week}
-                meetings = path_meetings(course, track, your_path(course, track, week), week)
+                meetings = path_meetings(course, track, your_path(course, track, week), messages)
                 files[calendar_path(track.id, week)] = _calendar(
                     course, track, f"{course.curriculum.program}: {title}", meetings)
     return files
@@ -69,18 +72,24 @@ def track_meetings(course: Course, track: Track) -> list[CalendarMeeting]:
             if s.track_id == track.id and not s.holiday and s.date]
 
 
-def path_meetings(course: Course, track: Track, path: list, start_week: int
-                  ) -> list[CalendarMeeting]:
-    """Return the meetings of a "your path" order: sessions before `start_week` come in the
-    next round, one course length later (left out if that day is a holiday)."""
+def path_meetings(course: Course, track: Track, path: list[PathStep],
+                  messages: Messages | None = None) -> list[CalendarMeeting]:
+    """Return the meetings of a "your path" (client_path.py) on their dates: the next round's
+    are one course length later; a meeting on a holiday is left out. A newcomer or final
+    session held apart from the group says so in its title."""
     found = []
-    round_length = dt.timedelta(weeks=course.curriculum.weeks)
-    for session in path:
-        if session.holiday or session.date is None:
+    for step in path:
+        if step.date is None or step.holiday:
             continue
-        date = session.date if session.week >= start_week else session.date + round_length
-        if date not in course.curriculum.holidays:
-            found.append(_session_meeting(course, track, session, date))
+        meeting = _session_meeting(course, track, step.session, step.date)
+        if step.apart:
+            where = "newcomer group" if step.part == "newcomer" else \
+                "apart from the group, with your counselor"
+            where = messages.gettext(where) if messages is not None else where
+            meeting = dataclasses.replace(
+                meeting, summary=f"{meeting.summary} ({where})",
+                uid=meeting.uid.replace("@", f"-{step.part}@"))
+        found.append(meeting)
     return found
 
 

@@ -35,6 +35,12 @@ from site_builder.renderer.paths import (  # noqa: F401
     session_pdf,
     week_page,
 )
+from site_builder.structure.client_path import (
+    ApartMeeting,
+    PathStep,
+    apart_meetings,
+    client_path,
+)
 from site_builder.structure.hours import format_hours, hours_report
 from site_builder.structure.notes import interventions
 from site_builder.structure.reviews import review_status
@@ -179,7 +185,8 @@ def render_pages(
                "page_of": _page_links(course), "hours": course.hours,
                "hours_report": hours_report(course), "chart": hours_chart(course),
                "multi_track": len(course.group_tracks) > 1,
-               "reviews": review_status(course) if facilitator_pages else {}, **(extra or {})}
+               "reviews": review_status(course) if facilitator_pages else {},
+               "apart": _apart(course), **(extra or {})}
     jobs: list[tuple[str, str, dict[str, Any]]] = [
         ("index.md", "home.md.j2", {}), ("schedule.md", "schedule.md.j2", {})]
     jobs += [(week_page(w), "week.md.j2", {"week": w, "sessions": ss}) for w, ss in course.weeks]
@@ -248,15 +255,21 @@ def _calendar_links(course: Course) -> dict[Any, str]:
     return links
 
 
+def _apart(course: Course) -> dict[str, list[ApartMeeting]]:
+    """The meetings each open-entry track holds apart from its group (newcomer and final
+    sessions), by track id."""
+    return {t.id: apart_meetings(course, t, _track_weeks(course, t)) for t in course.group_tracks
+            if t.open_entry and (t.newcomer_sessions or t.final_sessions)}
+
+
 def _track_weeks(course: Course, track: Track) -> list[int]:
     return sorted({s.week for s in course.sessions if s.track_id == track.id})
 
 
-def your_path(course: Course, track: Track, start_week: int) -> list[Session]:
-    """Return the track's sessions in the order a client joining in `start_week` meets them."""
-    sessions = [s for s in course.sessions if s.track_id == track.id]
-    later = [s for s in sessions if s.week >= start_week]
-    return later + [s for s in sessions if s.week < start_week]
+def your_path(course: Course, track: Track, start_week: int) -> list[PathStep]:
+    """Return the meetings of a client joining in `start_week`, in order: their newcomer
+    sessions, the rotation, their final sessions (structure/client_path.py)."""
+    return client_path(course, track, start_week)
 
 
 def session_label(session: Session, multi_track: bool, messages: Messages) -> str:

@@ -12,7 +12,7 @@ track with sessions of another length runs it in that length:
 
 The facilitator guide's step headings are rewritten to the new minutes, and left-out steps are
 taken out of it, so every printed and online length is the session's real length. A module
-stretched or squeezed by more than a third gives a warning.
+stretched or squeezed by more than a third is reported once per track (lengths.py).
 """
 
 from __future__ import annotations
@@ -134,12 +134,13 @@ def make_sessions(meetings: list[Meeting], *, program_file: str, lines: dict,
     """Turn the module meetings into numbered sessions (numbered per track and week), each
     running its module at the track's length, under the track's code and the program's title.
 
-    Adds a Problem for a session too short for its module's steps or a code used twice, and a
-    warning for each module stretched or squeezed by more than a third."""
+    Adds one Problem per track whose sessions are too short for some modules' steps, and one
+    for a code used twice. Modules stretched or squeezed by more than a third are reported by
+    lengths.py, once per track, as the program's `lengths: on_mismatch` says."""
     sessions: list[Session] = []
     per_week: dict[tuple[int, str], int] = {}
     codes = _session_codes(meetings)
-    warned: set[tuple[str, str]] = set()
+    too_short: dict[str, list[Meeting]] = {}
     for m in meetings:
         if m.module is None:
             continue
@@ -150,15 +151,13 @@ def make_sessions(meetings: list[Meeting], *, program_file: str, lines: dict,
             module, left_out = session_module(m.module, minutes=minutes, code=codes[id(m)],
                                               title=m.title)
         except TooShort:
-            problems.append(_too_short(m, program_file, lines))
+            too_short.setdefault(m.track.id, []).append(m)
             continue
-        if (m.track.id, m.module.id) not in warned and _stretched(m.module, module, left_out):
-            warned.add((m.track.id, m.module.id))
-            warnings.append(_stretch_warning(m, program_file, lines))
         sessions.append(Session(len(sessions) + 1, m.slot.week, per_week[key], m.slot.day,
                                 module, m.track, m.slot.date, m.slot.holiday,
                                 base=m.module if module is not m.module else None,
                                 left_out=tuple(left_out)))
+    problems += [_too_short(found, program_file, lines) for found in too_short.values()]
     problems += _codes_used_twice(meetings, codes, program_file, lines)
     return sessions
 
@@ -219,26 +218,26 @@ def _stretched(written: Module, run: Module, left_out: list[Step]) -> bool:
     return abs(run.meta.duration - planned) > planned * TOLERANCE
 
 
-def _stretch_warning(m: Meeting, program_file: str, lines: dict) -> Problem:
-    minutes, module = m.track.session_minutes, m.module
-    how = "squeezed" if minutes < module.meta.duration else "stretched"
-    return Problem(
-        program_file, f"the track '{m.track.id}' has {minutes}-minute sessions, but module "
-        f"'{module.id}' is written for {module.meta.duration} minutes: its steps are {how} by "
-        "more than a third.", line=line_of(lines, (*_track_path(m), "session_minutes")),
-        fix=f"give the module a {minutes}-minute plan under 'variants:' in its front matter (in "
-        "your program's copy of it), mark steps that can be left out '(N min, optional)', or "
-        f"choose a module written for about {minutes} minutes.")
-
-
-def _too_short(m: Meeting, program_file: str, lines: dict) -> Problem:
-    minutes, module = m.track.session_minutes, m.module
+def _too_short(found: list[Meeting], program_file: str, lines: dict) -> Problem:
+    """The one Problem of a track whose sessions are too short for the timed steps of some
+    modules (each step needs at least 5 minutes), at its `session_minutes` line."""
+    m = found[0]
+    minutes = m.track.session_minutes
+    modules = list({f.module.id: f.module for f in found}.values())
+    if len(modules) == 1:
+        what = (f"the {len(modules[0].steps)} timed steps of module '{modules[0].id}' (each "
+                f"step needs at least {UNIT} minutes).")
+        fix = f"give the module a {minutes}-minute plan"
+    else:
+        what = (f"the timed steps of {len(modules)} modules (each step needs at least {UNIT} "
+                "minutes): " + ", ".join(f"{x.id} ({len(x.steps)} steps)" for x in modules)
+                + ".")
+        fix = f"give each module a {minutes}-minute plan"
     return Problem(
         program_file, f"the track '{m.track.id}' has {minutes}-minute sessions, too short for "
-        f"the {len(module.steps)} timed steps of module '{module.id}' (each step needs at "
-        f"least {UNIT} minutes).", line=line_of(lines, m.path),
-        fix=f"give the module a {minutes}-minute plan under 'variants:' in its front matter, "
-        "mark steps '(N min, optional)', or make the sessions longer.")
+        f"{what}", line=line_of(lines, (*_track_path(m), "session_minutes")),
+        fix=f"{fix} under 'variants:' in its front matter, mark steps '(N min, optional)', or "
+        "make the sessions longer.")
 
 
 def variant_problems(module: Module, name: str, lines: dict) -> list[Problem]:

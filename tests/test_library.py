@@ -104,10 +104,12 @@ def test_order_follows_recovery(course):
 def test_every_module_has_all_parts_and_a_public_source(course):
     for session in course.sessions:
         module = session.module
-        assert 400 <= len(module.reading.split()) <= 1100, module.id
+        # overdose prevention is the longest: first aid for opioid, stimulant and alcohol
+        # overdoses and seizures, xylazine and test strips (clinical review S5, M12)
+        assert 400 <= len(module.reading.split()) <= 1300, module.id
         assert module.worksheet.count("\n## ") + module.worksheet.startswith("## ") in range(2, 6)
         assert "Example:" in module.worksheet, module.id
-        assert sum(step.minutes for step in module.steps) == 90
+        assert sum(step.minutes for step in module.steps) == session.minutes
         for section in ("## Materials", "## Discussion questions", "## Special considerations"):
             assert section in module.guide, (module.id, section)
         assert module.meta.sources and all(s.year for s in module.meta.sources)

@@ -186,7 +186,7 @@ def test_the_program_decides_what_a_length_mismatch_does(small, mode):
         assert result.exit_code != 0 and message in result.output
         assert "Traceback" not in result.output
     elif mode == "warn":
-        assert result.exit_code == 0 and f"Warning: curriculum/default.yml:" in result.output
+        assert result.exit_code == 0 and "Warning: curriculum/default.yml:" in result.output
         assert result.output.count(message) == 1
     else:
         assert result.exit_code == 0 and message not in result.output

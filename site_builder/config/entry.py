@@ -49,8 +49,9 @@ def entry_block_error(track: Any) -> PydanticCustomError | None:
             and track.final_sessions else ""
         fix = (f"set '{field}' to at most {most}, or list more modules." if most > 0 else
                "list more modules, or take fewer newcomer and final sessions.")
+        count = len(track.modules)
         return course_error(
-            f"{name} lists {len(track.modules)} module(s), but '{field}: "
-            f"{getattr(track, field)}'{also} leaves none for the group's rotation.", fix,
-            at=(field,))
+            f"{name} lists {count} module{'s' if count > 1 else ''}, but '{field}: "
+            f"{getattr(track, field)}'{also} {'leave' if also else 'leaves'} none for the "
+            "group's rotation.", fix, at=(field,))
     return None

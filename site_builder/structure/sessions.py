@@ -157,7 +157,8 @@ def make_sessions(meetings: list[Meeting], *, program_file: str, lines: dict,
                                 module, m.track, m.slot.date, m.slot.holiday,
                                 base=m.module if module is not m.module else None,
                                 left_out=tuple(left_out)))
-    problems += [_too_short(found, program_file, lines) for found in too_short.values()]
+    problems += [_too_short(found, program_file, lines)  # in the program file's order
+                 for found in sorted(too_short.values(), key=lambda f: _track_path(f[0]))]
     problems += _codes_used_twice(meetings, codes, program_file, lines)
     return sessions
 

@@ -82,7 +82,6 @@ def test_every_guide_of_the_hospital_program_adds_up_to_50_minutes(hospital):
     assert {s.minutes for s in hospital.sessions if s.track.session_minutes == 50} == {50}
 
 
-@pytest.mark.xfail(strict=False, reason="variants land from h/variants")
 def test_the_hospital_program_has_no_length_warnings_from_library_modules(hospital):
     assert mismatches(hospital) == {}
 

@@ -49,6 +49,7 @@ program: {title}
 weeks: 12
 language: en
 start_date: "{start}"          # the Monday of week 1 (quoted): puts dates on the schedule
+# timezone: America/New_York   # where the groups meet: calendars keep their local time
 holidays: []                   # dates with no group, e.g. ["2027-05-31"]
 contact:
   phone: "555-0100"

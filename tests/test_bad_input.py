@@ -104,6 +104,17 @@ CASES: dict[str, tuple[tuple, str]] = {
         "curriculum/default.yml:{line:primary}: field 'colors.primary': white text on '#ffee00' "
         "has a contrast of only 1.2:1, too low to read. Fix: use a darker colour: white text "
         "needs a contrast of at least 4.5:1."),
+    "misspelt time zone": (
+        (("replace", CURRICULUM, "language: en", "language: en\ntimezone: America/NewYork"),),
+        "curriculum/default.yml:{line:timezone}: field 'timezone': 'America/NewYork' is not a "
+        "time zone name. Fix: did you mean 'America/New_York'? Otherwise write the place's name "
+        "from the time zone database (IANA), such as 'America/New_York', 'America/Chicago', "
+        "'America/Los_Angeles' or 'Europe/Madrid'."),
+    "a path for a time zone": (
+        (("replace", CURRICULUM, "language: en", "language: en\ntimezone: ../../etc/passwd"),),
+        "curriculum/default.yml:{line:timezone}: field 'timezone': '../../etc/passwd' is not a "
+        "time zone name. Fix: write the place's name from the time zone database (IANA), such "
+        "as 'America/New_York', 'America/Chicago', 'America/Los_Angeles' or 'Europe/Madrid'."),
     "missing logo file": (
         (("replace", CURRICULUM, "language: en", "language: en\nlogo: default/logo.png"),),
         "curriculum/default.yml:{line:logo:}: the logo file 'default/logo.png' does not exist. "

@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from site_builder.config.entry import entry_block_error
+from site_builder.config.timezones import TimeZone
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODE_PATTERN = r"^[A-Z]{2,4}-\d{2}[A-Z]?$"
@@ -390,6 +391,8 @@ class Curriculum(_Strict):
         default_factory=list)
     site_url: str | None = None
     """Where the site is published: handouts then carry a QR code of their session page."""
+    timezone: TimeZone | None = None
+    """Where the program meets ('America/New_York'): calendars keep meetings at local time."""
     note_format: Literal["DAP", "BIRP"] = "DAP"
     """The headings of the group progress notes."""
     require_review: bool = False

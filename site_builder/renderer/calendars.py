@@ -5,9 +5,13 @@ A program with a `start_date` gets one calendar per group track and per service 
 clients (`visible: true`), and for an open-entry track one per "your path" start week: the
 client's own meetings (structure/client_path.py), from that week on, the weeks before it in the
 next round (the same days, one course length later), newcomer and final sessions held apart
-from the group named so. No meeting is on a holiday. A track's `start_time`
-makes the meetings timed (local time, as long as the session); without it they are all-day
-events. The calendars hold the program's schedule only: no client data.
+from the group named so. No meeting is on a holiday. A track's `start_time` makes the meetings
+timed (as long as the session); without it they are all-day events. The times are the
+program's local time: with the program's `timezone:` (an IANA name) each meeting carries it
+(`TZID`, and a `VTIMEZONE` written by icalendar from the time zone database), so a phone in
+another zone, or the change to or from daylight saving time, keeps the meeting at its local
+hour; without one they are floating times, read in the phone's own zone. The calendars hold
+the program's schedule only: no client data.
 """
 
 from __future__ import annotations
@@ -119,12 +123,15 @@ def _calendar(course: Course, track: Track, name: str,
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
+    zone = _zone(curriculum.timezone) if track.start_time is not None else None
+    if zone is not None:
+        calendar.add("x-wr-timezone", curriculum.timezone)  # read by some calendar apps
     for meeting in meetings:
         event = Event()
         event.add("uid", meeting.uid)
         event.add("dtstamp", stamp)
-        if track.start_time is not None:  # floating local time: the phone's own time zone
-            event.add("dtstart", dt.datetime.combine(meeting.date, track.start_time))
+        if track.start_time is not None:  # the program's zone, or floating (the phone's own)
+            event.add("dtstart", dt.datetime.combine(meeting.date, track.start_time, zone))
             event.add("duration", dt.timedelta(minutes=track.session_minutes))
         else:
             event.add("dtstart", meeting.date)
@@ -136,4 +143,16 @@ def _calendar(course: Course, track: Track, name: str,
         if place:
             event.add("location", place)
         calendar.add_component(event)
+    if zone is not None and meetings:  # the zone's rules over the years of the meetings
+        years = [m.date.year for m in meetings]
+        calendar.add_missing_timezones(dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1))
     return calendar.to_ical()
+
+
+def _zone(name: str | None) -> dt.tzinfo | None:
+    """The program's time zone (already checked against the database by the schema)."""
+    if name is None:
+        return None
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)

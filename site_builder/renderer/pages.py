@@ -35,6 +35,7 @@ from site_builder.renderer.paths import (  # noqa: F401
     session_pdf,
     week_page,
 )
+from site_builder.renderer.times import meeting_time, meeting_when
 from site_builder.structure.client_path import (
     ApartMeeting,
     PathStep,
@@ -107,6 +108,9 @@ def make_environment(templates_dir: Path, course: Course | None = None) -> jinja
     env.filters["longdate"] = lambda d: long_date(d, language)
     env.filters["shortdate"] = lambda d: short_date(d, language)
     env.filters["dayname"] = lambda day: day_name(day, language)
+    env.filters["when"] = lambda session: meeting_when(session, language)  # date (and time)
+    env.filters["meetingtime"] = lambda session, plain=False: meeting_time(  # '6:00 – 7:30 PM'
+        session, language, plain=plain)
     env.filters["hours"] = env.filters["number"] = lambda n: number(n, language)
     env.filters["duration"] = lambda hours: format_hours(hours, language)  # '50 min', '4.5 h'
     env.filters["andlist"] = lambda items: and_list(list(items), language)  # 'A, B and C'

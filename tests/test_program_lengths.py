@@ -48,8 +48,8 @@ def _assert_guides_add_up(course) -> None:
 
 def _default_at(minutes: int) -> str:
     text = program_file(REPO, "default").read_text(encoding="utf-8")
-    groups = re.findall(r"(?ms)^  - id: (?:session|family)\n.*?    session_minutes: 90\n", text)
-    assert len(groups) == 2
+    groups = re.findall(r"(?ms)^  - id: (?:session|family|health)\n.*?    session_minutes: 90\n", text)
+    assert len(groups) == 3
     for group in groups:
         text = text.replace(group, group.replace("session_minutes: 90",
                                                  f"session_minutes: {minutes}"))
@@ -137,7 +137,7 @@ def test_every_guide_of_the_default_program_adds_up():
 def test_squeezed_modules_are_one_message_per_track_at_its_session_minutes(tmp_path):
     course = _load_text(tmp_path, _default_at(45))
     problems, stops = length_mismatch(course)
-    assert not stops and len(problems) == 2  # the skills group and the family group
+    assert not stops and len(problems) == 3  # the skills, family and health groups
     text = _default_at(45).splitlines()
     lines = [i for i, line in enumerate(text, 1) if line.strip() == "session_minutes: 45"]
     assert [p.line for p in problems] == lines
@@ -159,7 +159,7 @@ def test_too_short_sessions_are_one_problem_per_track(tmp_path):
     with pytest.raises(CourseError) as e:
         _load_text(tmp_path, _default_at(20))
     problems = e.value.problems
-    assert len(problems) == 2, [str(p) for p in problems]
+    assert len(problems) == 3, [str(p) for p in problems]
     line = _default_at(20).splitlines().index("    session_minutes: 20") + 1
     assert str(problems[0]).startswith(
         f"curriculum/program.yml:{line}: the track 'session' has 20-minute sessions, too short "

@@ -23,7 +23,7 @@ from site_builder.i18n import extract
 from site_builder.renderer.calendars import calendar_files
 from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
 from site_builder.structure.hours import shortfall_problem
-from site_builder.structure.loading import load_course
+from site_builder.structure.loading import load_course, read_curriculum
 from site_builder.structure.reviews import require_review
 
 if TYPE_CHECKING:
@@ -54,12 +54,20 @@ class Options:
         return cls(**{**paths, **values})
 
 
-def load(options, root: Path, language: str = "en") -> Course:
+def load(options, root: Path, language: str | None = None) -> Course:
     """Load the course the options describe, in `language` (modules use their
-    `<id>.<language>.md` translation, crisis lines their `crisis-lines.<language>.yml`)."""
+    `<id>.<language>.md` translation, crisis lines their `crisis-lines.<language>.yml`); by
+    default in the program's own language (`main_language`)."""
+    language = language or main_language(options, root)
     return load_course(Path(options.curriculum), Path(options.modules_dir),
                        localized(Path(options.crisis_lines), language), root=root,
                        language=language)
+
+
+def main_language(options, root: Path) -> str:
+    """Return the program's own language (`language:` in the program file): the language of
+    the site's root and of every message, whatever `theme.language` says."""
+    return read_curriculum(Path(options.curriculum), root).language
 
 
 def limits(options) -> Limits:

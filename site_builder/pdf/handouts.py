@@ -55,9 +55,12 @@ class PrintSettings:
     directory_urls: bool = True
 
     @classmethod
-    def of(cls, curriculum, *, folder: str = "", directory_urls: bool = True) -> PrintSettings:
-        """The program's settings; `folder` is this language's place in the site ('' or 'es/')."""
-        site_url = curriculum.site_url + folder if curriculum.site_url else None
+    def of(cls, curriculum, *, folder: str = "", directory_urls: bool = True,
+           site_url: str | None = None) -> PrintSettings:
+        """The program's settings; `folder` is this language's place in the site ('' or 'es/'),
+        `site_url` the site's address when the program has none (MkDocs' `site_url`)."""
+        base = curriculum.site_url or site_url
+        site_url = base + folder if base else None
         return cls(paper=curriculum.paper, large_print=curriculum.large_print,
                    site_url=site_url, directory_urls=directory_urls)
 

@@ -1,6 +1,7 @@
 """The MkDocs plugin: a thin adapter between MkDocs and the course library.
 
-- `on_config`: load the course, set the nav from the curriculum, pass the crisis lines to the theme.
+- `on_config`: set the site's main language from the program (main_language.py), load the
+  course, set the nav from the curriculum, pass the crisis lines to the theme.
 - `on_files`: add every course page as a generated file (nothing is written to `docs/`).
 - `on_serve`: watch modules, curriculum and templates so an edit rebuilds the site.
 - `on_post_page`: drop the blank lines Material's templates leave; `on_post_build` trims
@@ -17,8 +18,9 @@ from typing import TYPE_CHECKING
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import is_error_template
 
 from site_builder import pipeline
 from site_builder.checks.content import load_measurements, save_measurements
@@ -34,7 +36,7 @@ from site_builder.pdf.handouts import (
     hand_over,
     shutdown_workers,
 )
-from site_builder.plugin import live, offline
+from site_builder.plugin import address, live, main_language, offline
 from site_builder.plugin.editions import Edition, site_languages
 from site_builder.plugin.weight import compact_html, trim_theme_stylesheets
 from site_builder.renderer.pages import course_messages
@@ -49,7 +51,8 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
-_CURRENT_RUN: list[PrintRun] = []  # under serve, a newer edit cancels the older print run
+_CURRENT_RUN: dict[str, PrintRun] = {}  # under serve, a newer edit cancels the older print
+# run of its language
 
 
 class _PdfPlaceholder(File):
@@ -100,13 +103,19 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         live.start(command, dirty)
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before the search plugin reads 'theme.language' in its on_config
+    def _on_config_language(self, config: MkDocsConfig) -> None:
+        main_language.choose(config, self.config, getattr(self, "nested_edition", None),
+                             live.preview_language if live.serving else None)
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.course: Course | None = None
         self.error: CourseError | None = None
         root = Path(config.config_file_path).parent
         language = config.theme["language"]  # MkDocs' own setting: the language of this build
         try:
             self.course = pipeline.load(self.config, root, language)
+            self.address = address.site_address(self.course.curriculum, config)
             measurements = root / self.config.cache_dir / "reading-levels.json"
             load_measurements(measurements)
             site = pipeline.prepare(self.course, self.config, root)
@@ -127,26 +136,31 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         config.extra["program"] = self.course.curriculum.program
         config.extra["contact"] = pipeline.contact(self.course)  # in the footer of every page
         self._set(config, "site_name", self.course.curriculum.program, "the program's name")
-        if self.course.curriculum.site_url:  # the address the QR codes on handouts lead to
-            self._set(config, "site_url", self.course.curriculum.site_url + self._folder(),
-                      "the program's 'site_url'")
+        site_url = address.site_url_setting(self.course.curriculum, config, self._folder())
+        if site_url:  # one address: QR codes, canonical links, sitemap (address.py)
+            self._set(config, "site_url", *site_url)
         config.markdown_extensions.append(WorksheetExtension())
-        log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
+        log.info("Course '%s': %d sessions over %d weeks.", self.course.program_name,
                  len(self.course.sessions), self.course.curriculum.weeks)
         return config
+
+    on_config = CombinedEvent(_on_config_language, _on_config)
 
     def _print_run(self, root: Path, config: MkDocsConfig) -> PrintRun:
         """The run that renders the PDFs in worker processes."""
         settings = PrintSettings.of(self.course.curriculum, folder=self._folder(),
-                                    directory_urls=config.use_directory_urls)
+                                    directory_urls=config.use_directory_urls,
+                                    site_url=self.address)
         cache = root / self.config.cache_dir / "pdf"
         plan = PrintPlan(self.course, Path(self.config.templates_dir), settings,
                          form_font=form_font(cache))
-        for older in _CURRENT_RUN if live.serving else ():
-            older.cancel()
-        _CURRENT_RUN[:] = [PrintRun(plan, PdfCache(cache), remember=live.newest_pdfs)]
-        _CURRENT_RUN[0].renderer.announce = live.serving
-        return _CURRENT_RUN[0]
+        language = self.course.language
+        if live.serving and language in _CURRENT_RUN:
+            _CURRENT_RUN[language].cancel()
+        run = PrintRun(plan, PdfCache(cache), remember=live.kept(language).pdfs)
+        run.renderer.announce = live.serving
+        _CURRENT_RUN[language] = run
+        return run
 
     def _folder(self) -> str:
         """Where this build's language is in the site: '' for the main one, 'es/' for another."""
@@ -181,12 +195,13 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         edition = getattr(self, "nested_edition", None)  # set on the plugin of another language
         if edition is None:
             languages = site_languages(self.course.curriculum, self.course.language)
-            if live.serving and len(languages) > 1:
-                log.info("Serving '%s' only (the program's other languages, %s, are made by "
-                         "'mkdocs build' and 'site-builder build').", languages[0],
-                         ", ".join(languages[1:]))
-                languages = languages[:1]
-            edition = Edition(self.course.language, languages)
+            if live.serving and live.preview_language:  # site-builder serve --language CODE
+                languages = (live.preview_language,)
+            edition = Edition(self.course.language, languages, address.root_path(
+                self.address, config, live.serving))
+            conflict = address.conflict(self.course, config)
+            if conflict:
+                log.warning(str(conflict))
         self.edition = edition
         for warning in pipeline.warnings(self.course, self.config):
             log.warning(warning)
@@ -213,7 +228,9 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         # this build's state (its search index, its pages, its print run).
         option = MkDocsConfig.plugins
         for language in self.edition.others:
-            kept, option.plugin_cache = option.plugin_cache, {}
+            plugins = live.kept(language).plugins  # under serve, kept for the next rebuild
+            started = bool(plugins)
+            kept, option.plugin_cache = option.plugin_cache, plugins
             try:
                 other = load_config(config.config_file_path, strict=config.strict,
                                     site_dir=str(Path(config.site_dir) / language),
@@ -222,16 +239,19 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
                 option.plugin_cache = kept
             other.theme["language"] = language
             plugin = next(p for p in other.plugins.values() if isinstance(p, CoursePlugin))
-            plugin.nested_edition = Edition(language, self.edition.languages)
+            plugin.nested_edition = Edition(language, self.edition.languages, self.edition.root)
             log.info("Building the '%s' pages into %s/.", language, language)
-            other.plugins.on_startup(command="build", dirty=False)
+            if not started:
+                other.plugins.on_startup(command="serve" if live.serving else "build",
+                                         dirty=live.dirty)
             try:
-                build(other)
+                build(other, dirty=live.dirty)  # serve: only the pages that changed
             except Abort:
                 self.error = getattr(plugin, "error", None)
                 raise
             finally:
-                other.plugins.on_shutdown()
+                if not live.serving:  # serve keeps them (and the PDF workers) until it stops
+                    other.plugins.on_shutdown()
 
     def _brand(self, config: MkDocsConfig) -> None:
         """Put the program's logo and colours on the site."""
@@ -265,7 +285,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         self.shared = live.digest([config.nav, config.extra, config.site_name,
                                    sorted(config.theme.items())])
         if live.dirty:
-            changed = live.mark_changed(self.generated, self.shared)
+            changed = live.mark_changed(self.generated, self.shared, self.edition.language)
             log.info("%d of %d pages changed; building those.", changed, len(self.generated))
         for file in self.generated:
             files.append(file)
@@ -275,6 +295,14 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             for path in all_pdf_paths(self.course):
                 files.append(_PdfPlaceholder.generated(config, path, content=b""))
         return files
+
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        """404.html is served at any address: it links from its language's home on the host
+        (site_url's path, such as '/iop/es/'), as its language links do (address.py)."""
+        if is_error_template(template_name):
+            home = self.edition.home(self.edition.language)
+            context = address.error_page_context(context, home)
+        return context
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         return compact_html(output)  # lighter pages on a phone (weight.py)
@@ -287,11 +315,11 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             skip=self.edition.others, directory_urls=config.use_directory_urls,
             serving=live.serving)
         if live.serving:
-            live.remember(self.generated, self.shared, site_dir)
+            live.remember(self.generated, self.shared, site_dir, self.edition.language)
         if run is None:
             return
         if live.serving:  # pages first; each PDF as soon as it is ready, the old one until then
-            run.publish_as_ready(site_dir, dict(live.newest_pdfs))
+            run.publish_as_ready(site_dir, dict(live.kept(self.edition.language).pdfs))
             run.start()
             return
         if hand_over(run, site_dir):  # site-builder build waits for every language's PDFs

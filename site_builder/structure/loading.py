@@ -21,7 +21,7 @@ from site_builder.markup.text import fenced
 from site_builder.structure.course import Course, Module, Step
 from site_builder.structure.scheduling import place_meetings, weekly_hours
 from site_builder.structure.sessions import STEP_HEADING, make_sessions, variant_problems
-from site_builder.structure.texts import localize_curriculum, localize_lines
+from site_builder.structure.texts import localize_curriculum, localize_lines, main_text
 from site_builder.structure.variables import apply_variables, uses_variables
 from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
@@ -45,6 +45,7 @@ def load_course(
                                   fix="use one of: " + ", ".join(sorted(LANGUAGES)) + ", or "
                                   "add it to languages.yml (see 'Adding a language')."))
     curriculum, lines = _load_curriculum(curriculum_file, root)
+    name = main_text(curriculum.program, curriculum.language)
     curriculum, warnings = localize_curriculum(curriculum, language, lines,
                                                _name(curriculum_file, root))
     crisis = _attempt(problems, lambda: _load_crisis(crisis_file, root, language, warnings))
@@ -79,7 +80,7 @@ def load_course(
                   untranslated=[m for m in untranslated if any(s.module.id == m
                                                                for s in sessions)], root=root,
                   warnings=warnings, program_file=program_file, program_lines=lines,
-                  hours=weekly_hours(curriculum, meetings))
+                  hours=weekly_hours(curriculum, meetings), program_name=name)
 
 
 def _translate(modules: dict[str, Module], language: str, root: Path,
@@ -142,6 +143,11 @@ def _name(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def read_curriculum(path: Path, root: Path) -> Curriculum:
+    """Return a program file, validated (its texts in every language, as written)."""
+    return _load_curriculum(path, root)[0]
 
 
 def _load_curriculum(path: Path, root: Path) -> tuple[Curriculum, dict]:

@@ -62,8 +62,10 @@ def start(command: str, is_dirty: bool) -> None:
     """Called once by `on_startup`: remember whether this process serves, and how."""
     global serving, dirty
     serving, dirty = command == "serve", is_dirty and command == "serve"
-    if dirty:  # we ask for dirty builds on purpose: MkDocs' warning about them is not for us
-        logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+    logger = logging.getLogger("mkdocs.commands.build")
+    if dirty and not any(isinstance(f, _DropDirtyWarning) for f in logger.filters):
+        # we ask for dirty builds on purpose: MkDocs' warning about them is not for us
+        logger.addFilter(_DropDirtyWarning())
         _list_theme_files_once()
 
 
@@ -88,10 +90,28 @@ def _list_theme_files_once() -> None:
             return list(listed[key])
 
         env.loader.list_templates = list_templates
+        env.list_templates = _filtered_once(env.list_templates, key)
+        env.bytecode_cache = THEME_COMPILED  # also for the search plugin's look-ups
         return env
 
     get_env.listed_once = True
     Theme.get_env = get_env
+
+
+_FILTERED: dict[tuple, list[str]] = {}
+
+
+def _filtered_once(list_templates, key: tuple):
+    """MkDocs filters the theme's files (the static ones it copies) on every build of every
+    language: filter them once per version of the theme folders. The filter only depends on
+    the theme (its static templates) and MkDocs' Markdown extensions."""
+    def filtered(extensions=None, filter_func=None):
+        memo = (key, tuple(extensions or ()), getattr(filter_func, "__code__", filter_func))
+        if memo not in _FILTERED:
+            _FILTERED[memo] = list_templates(extensions=extensions, filter_func=filter_func)
+        return list(_FILTERED[memo])
+
+    return filtered
 
 
 def _mtime(folder: str) -> int:
@@ -103,7 +123,8 @@ def _mtime(folder: str) -> int:
 
 class _DropDirtyWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return "'dirty' build" not in record.getMessage()
+        message = record.getMessage()  # nor about the stale files of another language's folder
+        return "'dirty' build" not in message and "contains stale files" not in message
 
 
 class Page(File):

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from site_builder.errors import Problem
+from site_builder.plugin.written import written
 from site_builder.utils.yaml import line_of
 
 
@@ -21,11 +22,8 @@ def mkdocs_site_url(config) -> str | None:
     """Return `site_url` as mkdocs.yml writes it, ending in '/' (`serve` replaces
     `config.site_url` with its own local address, and a build of another language with the
     address of its folder)."""
-    for written in reversed(getattr(config, "user_configs", None) or []):
-        value = written.get("site_url")
-        if value:
-            return str(value).strip().rstrip("/") + "/"
-    return None
+    value = written(config).get("site_url")
+    return str(value).strip().rstrip("/") + "/" if value else None
 
 
 def site_address(curriculum, config) -> str | None:

@@ -20,6 +20,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from site_builder import pipeline
 from site_builder.errors import CourseError
+from site_builder.plugin.written import written
 
 log = get_plugin_logger(__name__)
 _SAID: set[tuple[str, str, str]] = set()
@@ -46,11 +47,8 @@ def choose(config, options, edition, preview: str | None = None) -> str | None:
 
 def theme_language(config) -> str | None:
     """Return `theme.language` as mkdocs.yml writes it (None when it leaves it to the theme)."""
-    for written in reversed(getattr(config, "user_configs", None) or []):
-        theme = written.get("theme")
-        if isinstance(theme, dict) and theme.get("language"):
-            return str(theme["language"])
-    return None
+    theme = written(config).get("theme")
+    return str(theme["language"]) if isinstance(theme, dict) and theme.get("language") else None
 
 
 def _say_once(config, written: str, language: str, options) -> None:

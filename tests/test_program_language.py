@@ -5,8 +5,11 @@ none) for the QR codes, canonical links and sitemap; the site works served under
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -17,7 +20,7 @@ from tests.support.audit import broken_links
 from tests.support.browser import serve_site
 from tests.support.crawl import crawl
 
-from .conftest import Project, small_project
+from .conftest import REPO, Project, small_project
 from .test_paperwork import _qr_codes
 
 ENGLISH_FIRST = """\
@@ -180,3 +183,27 @@ def test_two_site_addresses_that_differ_give_one_message(small):
                "handouts, the canonical links and the sitemap. Fix: remove 'site_url' from "
                "mkdocs.yml, or make the two the same.")
     assert result.output.count(message) == 1, result.output[-3000:]
+
+
+@pytest.mark.slow
+def test_plain_mkdocs_build_with_the_program_variable(small):
+    small.write("curriculum/spanish.yml", SPANISH_FIRST)
+    small.disable_pdfs()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",  # this checkout's code, run from anywhere
+           "SITE_BUILDER_PROGRAM": str(small.root / "curriculum/spanish.yml"),
+           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"],
+                          cwd=small.root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert '<html lang="es"' in small.html("") and '<html lang="en"' in small.html("en")
+    index = (small.site / "search/search_index.json").read_text(encoding="utf-8")
+    assert '"lang":["es"]' in index.replace(" ", "")  # the search plugin reads it too
+    assert "is the site's main language, not" not in done.stderr  # mkdocs.yml leaves it
+
+
+def test_a_program_language_that_is_not_known(small):
+    small.replace("curriculum/default.yml", "language: en", "language: fr")
+    result = small.cli("check")
+    assert result.exit_code != 0
+    assert "Error: curriculum/default.yml:5: the language 'fr' is not known. Fix: use one of: " \
+        "en, es, or add it to languages.yml (see 'Adding a language')." in result.output

@@ -40,11 +40,13 @@ def load_course(
     """
     problems: list[Problem] = []
     register_project_languages(root)
-    if language not in LANGUAGES:
-        raise CourseError(Problem("mkdocs.yml", f"the language '{language}' is not known.",
+    curriculum, lines = _load_curriculum(curriculum_file, root)
+    if language not in LANGUAGES:  # the program's language or one of its translations
+        key = "language" if language == curriculum.language else "translations"
+        raise CourseError(Problem(_name(curriculum_file, root), f"the language '{language}' "
+                                  "is not known.", line=line_of(lines, (key,)),
                                   fix="use one of: " + ", ".join(sorted(LANGUAGES)) + ", or "
                                   "add it to languages.yml (see 'Adding a language')."))
-    curriculum, lines = _load_curriculum(curriculum_file, root)
     name = main_text(curriculum.program, curriculum.language)
     curriculum, warnings = localize_curriculum(curriculum, language, lines,
                                                _name(curriculum_file, root))

@@ -25,6 +25,7 @@ from site_builder.pdf.handouts import (
     plan_print_jobs,
     render_module_handout,
 )
+from site_builder.plugin.address import mkdocs_site_url
 from site_builder.plugin.building import build_site, load_mkdocs_config
 from site_builder.programs import (
     PROGRAM_ENV,
@@ -238,8 +239,9 @@ def handout(config_file: Path, program: str | None, language: str, module_id: st
         options, course = _load(config_file, language)
         root = config_file.resolve().parent
         out = out or Path(f"{module_id}-handout.pdf")
+        site_url = mkdocs_site_url(load_mkdocs_config(config_file.resolve()))
         path = render_module_handout(course, module_id, Path(options.templates_dir), out,
-                                     root / options.cache_dir / "pdf")
+                                     root / options.cache_dir / "pdf", site_url=site_url)
     except CourseError as e:
         _fail(e)
     pages = len(PdfReader(path).pages)

@@ -148,6 +148,17 @@ def test_site_url_only_in_mkdocs_yml_gives_qr_codes_canonical_links_and_sitemap(
 
 
 @pytest.mark.slow
+def test_one_handout_command_uses_the_same_address(two_programs, tmp_path):
+    out = tmp_path / "handout.pdf"
+    result = two_programs.cli("handout", "--program", "spanish", "coping-with-cravings",
+                              "-o", out)
+    assert result.exit_code == 0, result.output
+    assert _qr_codes(out, tmp_path) == [f"{ADDRESS}week-01/session-1/"]  # Spanish, at the root
+    with pikepdf.open(out) as pdf:
+        assert str(pdf.Root.Lang) == "es"
+
+
+@pytest.mark.slow
 def test_the_site_works_served_under_a_sub_path(two_programs, tmp_path):
     site = two_programs.root / "sites" / "spanish"
     shutil.copytree(site, tmp_path / "iop")

@@ -595,8 +595,9 @@ def _same_file(source: Path, target: Path) -> bool:
 
 
 def render_module_handout(course: Course, module_id: str, templates_dir: Path, out: Path,
-                          cache_dir: Path) -> Path:
-    """Render the client handout of one module (at its first session, or alone) to `out`."""
+                          cache_dir: Path, site_url: str | None = None) -> Path:
+    """Render the client handout of one module (at its first session, or alone) to `out`
+    (`site_url`: MkDocs' own, for the QR code when the program has none)."""
     from site_builder.structure.course import Session
     from site_builder.structure.scheduling import days_in_week
 
@@ -609,7 +610,8 @@ def render_module_handout(course: Course, module_id: str, templates_dir: Path, o
                    Session(1, 1, 1, first_day, module))
     main = course.curriculum.language  # the site's main language is at its root
     settings = PrintSettings.of(course.curriculum,
-                                folder="" if course.language == main else f"{course.language}/")
+                                folder="" if course.language == main else f"{course.language}/",
+                                site_url=site_url)
     plan = PrintPlan(course, templates_dir, settings, form_font=form_font(cache_dir))
     job = plan.job(session, "handout")
     with Renderer(PdfCache(cache_dir), workers=1) as renderer:

@@ -51,8 +51,7 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
-_CURRENT_RUN: dict[str, PrintRun] = {}  # under serve, a newer edit cancels the older print
-# run of its language
+_CURRENT_RUN: dict[str, PrintRun] = {}  # by language: under serve, a newer edit cancels the older
 
 
 class _PdfPlaceholder(File):

@@ -10,7 +10,8 @@ folder; every build is a fresh `site-builder build` process, as a user runs it:
 - print materials alone: every PDF of both languages from an empty cache, wall time;
 - Chromium printing every client and facilitator session page of both languages, one after
   another in one tab (what a facilitator does without this tool), through Playwright;
-- serve: time from saving a module to the new page being served, and to its new handout.
+- serve: time from saving a module to the new page being served, and to its new handout; and
+  from saving its Spanish translation to the new Spanish page (serve builds every language).
 
 Then the ratios against the targets of issue 12.
 """
@@ -34,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 MODULE = "modules/refusal-skills.md"
+SPANISH = "modules/refusal-skills.es.md"
 
 
 def copy_project(root: Path, cache: Path, *, pdfs: bool = True) -> Path:
@@ -71,6 +73,15 @@ def edit(config: Path, n: int) -> str:
     text = f"An edited key point number {n} for the benchmark."
     module.write_text(module.read_text().replace("## Key points\n", f"## Key points\n\n- {text}\n",
                                                  1))
+    return text
+
+
+def edit_spanish(config: Path, n: int) -> str:
+    """Add a key point to the module's Spanish translation; return the new text to look for."""
+    module = config.parent / SPANISH
+    text = f"Un punto clave editado, número {n}, para la prueba."
+    module.write_text(module.read_text().replace("## Puntos clave\n",
+                                                 f"## Puntos clave\n\n- {text}\n", 1))
     return text
 
 
@@ -154,8 +165,9 @@ def wait_for(check, seconds: float = 300, step: float = 0.02) -> float:
     raise TimeoutError
 
 
-def serve_latency(config: Path, edits: int = 3) -> tuple[float, float]:
-    """Median seconds from saving a module to (the new page served, its new handout served)."""
+def serve_latency(config: Path, edits: int = 3) -> tuple[float, float, float]:
+    """Median seconds from saving a module to (the new page served, its new handout served),
+    and from saving its Spanish translation to the new Spanish page served."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(config.parent / "serve.log", "w")  # noqa: SIM115
@@ -170,7 +182,7 @@ def serve_latency(config: Path, edits: int = 3) -> tuple[float, float]:
         handout = base + "/" + re.search(r'href="(?:\.\./)+(print/[^"]+handout[^"]+\.pdf)"',
                                          html)[1]
         wait_for(lambda: (fetch(handout) or b"")[:4] == b"%PDF")
-        page_times, pdf_times = [], []
+        page_times, pdf_times, spanish_times = [], [], []
         for n in range(edits):
             time.sleep(1.5)  # let the server settle (and its file watcher see one change)
             old_pdf = fetch(handout)
@@ -180,11 +192,19 @@ def serve_latency(config: Path, edits: int = 3) -> tuple[float, float]:
             page_times.append(time.perf_counter() - saved)
             wait_for(lambda: (fetch(handout) or old_pdf) != old_pdf)
             pdf_times.append(time.perf_counter() - saved)
+        spanish = f"{base}/es/{session_page(config.parent, MODULE)}"
+        for n in range(edits):
+            time.sleep(1.5)
+            text = edit_spanish(config, n)
+            saved = time.perf_counter()
+            wait_for(lambda: text in (fetch(spanish) or b"").decode())
+            spanish_times.append(time.perf_counter() - saved)
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl+C: MkDocs shuts down and so do the workers
         server.wait()
         log.close()
-    return statistics.median(page_times), statistics.median(pdf_times)
+    return (statistics.median(page_times), statistics.median(pdf_times),
+            statistics.median(spanish_times))
 
 
 def main() -> None:
@@ -207,7 +227,8 @@ def main() -> None:
         print_alone = print_materials_alone(copy_project(tmp / "alone", tmp / "cache-alone"),
                                             tmp / "cache-alone")
         chromium, pages = chromium_print(config.parent / "site")
-        serve_page, serve_pdf = serve_latency(copy_project(tmp / "serve", tmp / "cache"))
+        serve_page, serve_pdf, serve_spanish = serve_latency(copy_project(tmp / "serve",
+                                                                          tmp / "cache"))
 
     budget = mkdocs_alone + floor / cores
     rows = [
@@ -222,6 +243,7 @@ def main() -> None:
         (f"Chromium printing {pages} session pages", f"{chromium:7.2f} s"),
         ("serve: edit to new page (median of 3)", f"{serve_page:7.2f} s"),
         ("serve: edit to new handout (median of 3)", f"{serve_pdf:7.2f} s"),
+        ("serve: edit to Spanish page (median of 3)", f"{serve_spanish:7.2f} s"),
     ]
     print(f"machine: {cores} cores; default course: {len(pdfs)} PDFs")
     for name, value in rows:
@@ -230,6 +252,7 @@ def main() -> None:
         ("one-edit build / cold", one_edit / cold, 0.25),
         ("serve edit-to-page (s)", serve_page, 1.5),
         ("serve edit-to-handout (s)", serve_pdf, 5.0),
+        ("serve Spanish edit-to-page (s)", serve_spanish, 1.5),
         ("cold / (MkDocs alone + WeasyPrint floor / cores)", cold / budget, 1.3),
         ("print materials / Chromium printing", print_alone / chromium, 1 / 3),
     ]

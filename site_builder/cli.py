@@ -22,6 +22,7 @@ from site_builder.i18n import extract, update_catalog, write_template
 from site_builder.pdf.handouts import (
     render_module_handout,
 )
+from site_builder.plugin.address import mkdocs_site_url
 from site_builder.plugin.building import build_site, load_mkdocs_config
 from site_builder.programs import (
     PROGRAM_ENV,
@@ -105,7 +106,7 @@ def list_command(config_file: Path) -> None:
     for name in list_programs(root):
         try:
             course = load_program(root, name)
-            click.echo(f"{name:24} {course.curriculum.program} ({course.curriculum.weeks} weeks, "
+            click.echo(f"{name:24} {course.program_name} ({course.curriculum.weeks} weeks, "
                        f"{len(course.sessions)} sessions)")
         except CourseError as e:
             click.echo(f"{name:24} (cannot be loaded: {e.problems[0]})")
@@ -147,15 +148,44 @@ def schema(out: Path | None) -> None:
 @CONFIG
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
               help="Address to serve on.")
-def serve(config_file: Path, dev_addr: str) -> None:
+@click.option("-l", "--language", default=None,
+              help="Serve only this language of the program, at the site's root (default: "
+              "every language, as a build makes them).")
+def serve(config_file: Path, dev_addr: str, language: str | None) -> None:
     """Serve the site locally and rebuild it when a module, curriculum or template changes."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from site_builder.plugin import live
+
     _setup_logging(False)
-    load_mkdocs_config(config_file.resolve())
+    try:
+        config = load_mkdocs_config(config_file.resolve())
+        if language:
+            _check_serve_language(config, config_file.resolve().parent, language)
+    except CourseError as e:
+        _fail(e)
+    live.preview_language = language
     # Dirty builds: after an edit only the pages that changed are rebuilt (see live.py).
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True,
                  build_type="dirty")
+
+
+def _check_serve_language(config, root: Path, language: str) -> None:
+    """Stop with a message when the program has no pages in `language`."""
+    from site_builder.structure.loading import read_curriculum
+
+    if "course" not in config.plugins:
+        return
+    path = Path(config.plugins["course"].config.curriculum)
+    curriculum = read_curriculum(path, root)
+    codes = list(dict.fromkeys([curriculum.language, *curriculum.translations]))
+    if language not in codes:
+        name = path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(
+            root) else path.name
+        raise CourseError(Problem(name, f"the program is in {' and '.join(map(repr, codes))}, "
+                                  f"not in '{language}'.", fix=" or ".join(
+                                      f"'--language {code}'" for code in codes) + ", or add "
+                                  f"'{language}' to 'translations:' in the program file."))
 
 
 def _print_reading_levels(levels, limits: Limits, language: str) -> None:
@@ -173,7 +203,7 @@ def _level_cell(level: Readability) -> str:
     return f"FK {level.grade} / SMOG {level.smog}"
 
 
-def _load(config_file: Path, language: str = "en"):
+def _load(config_file: Path, language: str | None = None):
     """Return (plugin options, course) for the program selected by mkdocs.yml or --program."""
     config = load_mkdocs_config(config_file.resolve())
     if "course" not in config.plugins:
@@ -183,8 +213,9 @@ def _load(config_file: Path, language: str = "en"):
     return options, pipeline.load(options, config_file.resolve().parent, language)
 
 
-LANGUAGE = click.option("-l", "--language", default="en", show_default=True,
-                        help="The language of the modules to use (en, es, ...).")
+LANGUAGE = click.option("-l", "--language", default=None,
+                        help="The language of the modules to use (en, es, ...; default: the "
+                        "program's own language).")
 
 
 @main.command()
@@ -205,8 +236,9 @@ def handout(config_file: Path, program: str | None, language: str, module_id: st
         options, course = _load(config_file, language)
         root = config_file.resolve().parent
         out = out or Path(f"{module_id}-handout.pdf")
+        site_url = mkdocs_site_url(load_mkdocs_config(config_file.resolve()))
         path = render_module_handout(course, module_id, Path(options.templates_dir), out,
-                                     pipeline.cache_dir(options, root))
+                                     pipeline.cache_dir(options, root), site_url=site_url)
     except CourseError as e:
         _fail(e)
     pages = len(PdfReader(path).pages)
@@ -280,7 +312,7 @@ def check(config_file: Path, program: str | None, language: str) -> None:
         options, course = _load(config_file, language)
         limits = pipeline.limits(options)
         levels = reading_levels(course)
-        _print_reading_levels(levels, limits, language)
+        _print_reading_levels(levels, limits, course.language)
         _print_coverage(root, options, course)
         pipeline.prepare(course, options, root)  # the content checks and every page, as a build
         pipeline.print_plan(course, options, root).every_job()  # every print template, once
@@ -297,7 +329,7 @@ def check(config_file: Path, program: str | None, language: str) -> None:
         click.echo(f"Warning: {warning}")
     click.echo(f"Hours: warning (on_shortfall: warn): {shortfall}" if shortfall else
                f"Hours: {hours_report(course).summary()}")
-    click.echo(f"OK: '{course.curriculum.program}', {len(course.sessions)} sessions over "
+    click.echo(f"OK: '{course.program_name}', {len(course.sessions)} sessions over "
                f"{course.curriculum.weeks} weeks, {len(course.modules)} modules.")
 
 
@@ -365,7 +397,7 @@ def _print_reviews(course, statuses) -> None:
     """Print the clinical review status of the program's modules."""
     groups = {state: [s for s in statuses if s.state == state]
               for state in ("changed", "never", "reviewed")}
-    click.echo(f"Clinical review of '{course.curriculum.program}': {len(statuses)} modules, "
+    click.echo(f"Clinical review of '{course.program_name}': {len(statuses)} modules, "
                f"{len(groups['reviewed'])} reviewed, {len(groups['changed'])} changed since "
                f"review, {len(groups['never'])} never reviewed.")
     if groups["changed"]:

@@ -244,12 +244,25 @@ def extract(template_roots: Iterable[Path], root: Path | None = None,
     for method, path in files:
         shown = (path.relative_to(_PACKAGE.parent).as_posix() if method == "python"
                  else display_path(path, root))
-        for line, message, _comments, context in extract_from_file(
-                method, str(path), keywords=KEYWORDS, options={"trimmed": "true"}):
+        for line, message, _comments, context in _extracted(extract_from_file, method, path):
             singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (
                 message, None)
             found.setdefault((context, singular), (shown, line, plural))
     return found
+
+
+_EXTRACTED: dict[tuple, list] = {}
+
+
+def _extracted(extract_from_file, method, path: Path) -> list:
+    """Return the strings of one file, read once per version of it (under serve, a build in
+    another language than English checks its catalog on every rebuild)."""
+    stat = path.stat()
+    key = (getattr(method, "__name__", method), str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _EXTRACTED:
+        _EXTRACTED[key] = list(extract_from_file(method, str(path), keywords=KEYWORDS,
+                                                 options={"trimmed": "true"}))
+    return _EXTRACTED[key]
 
 
 def _source_catalog(found: dict, language: str | None = None):

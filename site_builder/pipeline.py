@@ -32,7 +32,7 @@ from site_builder.renderer.calendars import calendar_files
 from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
 from site_builder.structure.hours import shortfall_problem
 from site_builder.structure.lengths import length_mismatch as _length_mismatch
-from site_builder.structure.loading import load_course
+from site_builder.structure.loading import load_course, read_curriculum
 from site_builder.structure.reviews import require_review
 
 if TYPE_CHECKING:
@@ -63,9 +63,11 @@ class Options:
         return cls(**{**paths, **values})
 
 
-def load(options, root: Path, language: str = "en") -> Course:
+def load(options, root: Path, language: str | None = None) -> Course:
     """Load the course the options describe, in `language` (modules use their
-    `<id>.<language>.md` translation, crisis lines their `crisis-lines.<language>.yml`)."""
+    `<id>.<language>.md` translation, crisis lines their `crisis-lines.<language>.yml`); by
+    default in the program's own language (`main_language`)."""
+    language = language or main_language(options, root)
     course = load_course(Path(options.curriculum), Path(options.modules_dir),
                          localized(Path(options.crisis_lines), language), root=root,
                          language=language)
@@ -73,6 +75,12 @@ def load(options, root: Path, language: str = "en") -> Course:
     if unsafe:
         raise CourseError(unsafe)
     return course
+
+
+def main_language(options, root: Path) -> str:
+    """Return the program's own language (`language:` in the program file): the language of
+    the site's root and of every message, whatever `theme.language` says."""
+    return read_curriculum(Path(options.curriculum), root).language
 
 
 def limits(options) -> Limits:
@@ -148,17 +156,21 @@ def cache_dir(options, root: Path) -> Path:
 
 
 def print_plan(course: Course, options, root: Path, *, folder: str = "",
-               directory_urls: bool = True) -> PrintPlan:
-    """The HTML of every PDF of the course: one plan for the build, check, handout and review."""
-    settings = PrintSettings.of(course.curriculum, folder=folder, directory_urls=directory_urls)
+               directory_urls: bool = True, site_url: str | None = None) -> PrintPlan:
+    """The HTML of every PDF of the course: one plan for the build, check, handout and review
+    (`site_url`: the site's one address, for the QR codes; the program's when not given)."""
+    settings = PrintSettings.of(course.curriculum, folder=folder, directory_urls=directory_urls,
+                                site_url=site_url)
     return PrintPlan(course, Path(options.templates_dir), settings,
                      form_font=form_font(cache_dir(options, root)))
 
 
 def print_run(course: Course, options, root: Path, *, folder: str = "",
-              directory_urls: bool = True, remember: dict | None = None) -> PrintRun:
+              directory_urls: bool = True, site_url: str | None = None,
+              remember: dict | None = None) -> PrintRun:
     """The run that renders the course's PDFs in worker processes (not started)."""
-    plan = print_plan(course, options, root, folder=folder, directory_urls=directory_urls)
+    plan = print_plan(course, options, root, folder=folder, directory_urls=directory_urls,
+                      site_url=site_url)
     return PrintRun(plan, PdfCache(cache_dir(options, root)), remember=remember)
 
 

@@ -48,7 +48,8 @@ def _assert_guides_add_up(course) -> None:
 
 def _default_at(minutes: int) -> str:
     text = program_file(REPO, "default").read_text(encoding="utf-8")
-    groups = re.findall(r"(?ms)^  - id: (?:session|family|health)\n.*?    session_minutes: 90\n", text)
+    groups = re.findall(r"(?ms)^  - id: (?:session|family|health)\n.*?    session_minutes: 90\n",
+                        text)
     assert len(groups) == 3
     for group in groups:
         text = text.replace(group, group.replace("session_minutes: 90",

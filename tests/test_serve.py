@@ -1,20 +1,24 @@
-"""`mkdocs serve` rebuilds when a module changes, and keeps serving."""
+"""`mkdocs serve` and `site-builder serve` rebuild when a module changes, and keep serving;
+`site-builder serve` shows every language of the program (or the one `--language` names)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from .conftest import SMALL_SLUGS
+from .conftest import REPO, SMALL_SLUGS
 
 
 def _free_port() -> int:
@@ -71,3 +75,70 @@ def stop_server(server: subprocess.Popen) -> str:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def _serve(project, *options: str) -> tuple[subprocess.Popen, str]:
+    """Start `site-builder serve` on the project (its own process group); return it and its
+    address."""
+    port = _free_port()
+    command = Path(sys.executable).with_name("site-builder")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",  # this checkout's code, run from anywhere
+           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    server = subprocess.Popen(
+        [str(command), "serve", "-f", str(project.config), "-a", f"127.0.0.1:{port}", *options],
+        cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True)
+    return server, f"http://127.0.0.1:{port}/"
+
+
+@pytest.mark.slow
+def test_serve_shows_every_language_and_an_edited_translation(small):
+    small.disable_pdfs()
+    server, base = _serve(small)
+    slug = SMALL_SLUGS["coping-with-cravings"]
+    try:
+        english = f"{base}{slug}/"
+        assert _wait_for(english, "Coping with Cravings"), "server did not start"
+        link = re.search(r'<a href="([^"]+)" hreflang="es" lang="es" target="_self"',
+                         _fetch(english))[1]
+        spanish = urllib.parse.urljoin(english, link)  # the language switcher, under serve
+        assert spanish == f"{base}es/{slug}/"
+        page = _fetch(spanish)
+        assert '<html lang="es"' in page and "Cómo afrontar las ganas" in page
+        back = re.search(r'<a href="([^"]+)" hreflang="en" lang="en" target="_self"', page)[1]
+        assert urllib.parse.urljoin(spanish, back) == english
+        small.replace("modules/coping-with-cravings.es.md", "# Lectura\n",
+                      "# Lectura\n\nUna frase añadida mientras se sirve: @editado-en-serve@.\n")
+        assert _wait_for(spanish, "@editado-en-serve@"), "edit to the translation not picked up"
+        assert "@editado-en-serve@" not in _fetch(english)
+    finally:
+        output = stop_server(server)
+    assert "Languages: 'en' here, 'es' in es/." in output
+    assert "Traceback" not in output and "ERROR" not in output
+
+
+@pytest.mark.slow
+def test_serve_one_language_at_the_root(small):
+    small.disable_pdfs()
+    server, base = _serve(small, "--language", "es")
+    try:
+        url = f"{base}{SMALL_SLUGS['coping-with-cravings']}/"
+        assert _wait_for(url, "Cómo afrontar las ganas"), "server did not start"
+        page = _fetch(url)
+        assert '<html lang="es"' in page and 'hreflang="en"' not in page
+        assert _fetch(f"{base}es/") is None  # one language, no other folder
+    finally:
+        output = stop_server(server)
+    assert "Traceback" not in output
+
+
+def test_serve_a_language_the_program_does_not_have(small):
+    from site_builder.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "-f", str(small.config), "--language", "fr"],
+                                env={"SITE_BUILDER_PROGRAM": None})
+    assert result.exit_code != 0
+    assert result.output.strip() == (
+        "Error: curriculum/default.yml: the program is in 'en' and 'es', not in 'fr'. Fix: "
+        "'--language en' or '--language es', or add 'fr' to 'translations:' in the program "
+        "file.")

@@ -43,23 +43,34 @@ def _read(path: Path) -> dict[str, Language]:
 
 
 LANGUAGES: dict[str, Language] = _read(DATA / "languages.yml")
-_REGISTERED: set[Path] = set()
+_BUILT_IN = dict(LANGUAGES)
+_PROJECT: list[tuple | None] = [None]  # the project (and version of its file) LANGUAGES is for
 
 
 def register_project_languages(root: Path) -> None:
-    """Add the languages of a project's `languages.yml` (once per project folder)."""
+    """Make LANGUAGES the library's languages plus those of this project's `languages.yml`
+    (one project at a time: another project's languages do not carry over)."""
     path = (root / "languages.yml").resolve()
-    if path in _REGISTERED or not path.is_file():
+    try:
+        stat = path.stat()
+        key = (path, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (path, None, None)
+    if _PROJECT[0] == key:
         return
     from site_builder.errors import CourseError, Problem
 
-    try:
-        LANGUAGES.update(_read(path))
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as e:
-        raise CourseError(Problem("languages.yml", f"a language entry cannot be read ({e}).",
-                                  fix="give each language: name, parts (3 headings), "
-                                  "key_points, steps; see 'Adding a language' in the README."))
-    _REGISTERED.add(path)
+    LANGUAGES.clear()
+    LANGUAGES.update(_BUILT_IN)
+    if key[1] is not None:
+        try:
+            LANGUAGES.update(_read(path))
+        except (yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+            raise CourseError(Problem("languages.yml", f"a language entry cannot be read ({e}).",
+                                      fix="give each language: name, parts (3 headings), "
+                                      "key_points, steps; see 'Adding a language' in the "
+                                      "README.")) from None
+    _PROJECT[0] = key
 
 
 def language_of_file(stem: str) -> str:

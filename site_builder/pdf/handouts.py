@@ -55,9 +55,12 @@ class PrintSettings:
     directory_urls: bool = True
 
     @classmethod
-    def of(cls, curriculum, *, folder: str = "", directory_urls: bool = True) -> PrintSettings:
-        """The program's settings; `folder` is this language's place in the site ('' or 'es/')."""
-        site_url = curriculum.site_url + folder if curriculum.site_url else None
+    def of(cls, curriculum, *, folder: str = "", directory_urls: bool = True,
+           site_url: str | None = None) -> PrintSettings:
+        """The program's settings; `folder` is this language's place in the site ('' or 'es/'),
+        `site_url` the site's address when the program has none (MkDocs' `site_url`)."""
+        base = curriculum.site_url or site_url
+        site_url = base + folder if base else None
         return cls(paper=curriculum.paper, large_print=curriculum.large_print,
                    site_url=site_url, directory_urls=directory_urls)
 
@@ -595,8 +598,9 @@ def _same_file(source: Path, target: Path) -> bool:
 
 
 def render_module_handout(course: Course, module_id: str, templates_dir: Path, out: Path,
-                          cache_dir: Path) -> Path:
-    """Render the client handout of one module (at its first session, or alone) to `out`."""
+                          cache_dir: Path, site_url: str | None = None) -> Path:
+    """Render the client handout of one module (at its first session, or alone) to `out`
+    (`site_url`: MkDocs' own, for the QR code when the program has none)."""
     from site_builder.structure.course import Session
     from site_builder.structure.scheduling import days_in_week
 
@@ -609,7 +613,8 @@ def render_module_handout(course: Course, module_id: str, templates_dir: Path, o
                    Session(1, 1, 1, first_day, module))
     main = course.curriculum.language  # the site's main language is at its root
     settings = PrintSettings.of(course.curriculum,
-                                folder="" if course.language == main else f"{course.language}/")
+                                folder="" if course.language == main else f"{course.language}/",
+                                site_url=site_url)
     plan = PrintPlan(course, templates_dir, settings, form_font=form_font(cache_dir))
     job = plan.job(session, "handout")
     with Renderer(PdfCache(cache_dir), workers=1) as renderer:

@@ -1,6 +1,7 @@
 """The MkDocs plugin: a thin adapter between MkDocs and the course library.
 
-- `on_config`: load the course, set the nav from the curriculum, pass the crisis lines to the theme.
+- `on_config`: set the site's main language from the program (main_language.py), load the
+  course, set the nav from the curriculum, pass the crisis lines to the theme.
 - `on_files`: add every course page as a generated file (nothing is written to `docs/`).
 - `on_serve`: watch modules, curriculum and templates so an edit rebuilds the site.
 - `on_post_page`: drop the blank lines Material's templates leave; `on_post_build` trims
@@ -17,8 +18,9 @@ from typing import TYPE_CHECKING
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import is_error_template
 
 from site_builder import pipeline
 from site_builder.errors import CourseError
@@ -29,7 +31,7 @@ from site_builder.pdf.handouts import (
     hand_over,
     shutdown_workers,
 )
-from site_builder.plugin import live, offline
+from site_builder.plugin import address, live, main_language, offline
 from site_builder.plugin.editions import Edition, site_languages
 from site_builder.plugin.internals import own_plugins
 from site_builder.plugin.weight import compact_html, trim_theme_stylesheets
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
-_CURRENT_RUN: list[PrintRun] = []  # under serve, a newer edit cancels the older print run
+_CURRENT_RUN: dict[str, PrintRun] = {}  # by language: under serve, a newer edit cancels the older
 
 
 class _PdfPlaceholder(File):
@@ -95,12 +97,18 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         live.start(command, dirty)
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before the search plugin reads 'theme.language' in its on_config
+    def _on_config_language(self, config: MkDocsConfig) -> None:
+        main_language.choose(config, self.config, getattr(self, "nested_edition", None),
+                             live.preview_language if live.serving else None)
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.course: Course | None = None
         self.error: CourseError | None = None
         root = Path(config.config_file_path).parent
         try:
             self.course = pipeline.load(self.config, root, config.theme["language"])
+            self.address = address.site_address(self.course.curriculum, config)
             site = pipeline.prepare(self.course, self.config, root)
             self.print_run = self._print_run(root, config) if self.config.pdfs else None
             self._check_hours()
@@ -113,9 +121,11 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         self.assets.update(site.files)  # the .ics calendars
         self._languages(config)
         self._apply(config, site)
-        log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
+        log.info("Course '%s': %d sessions over %d weeks.", self.course.program_name,
                  len(self.course.sessions), self.course.curriculum.weeks)
         return config
+
+    on_config = CombinedEvent(_on_config_language, _on_config)
 
     def _apply(self, config: MkDocsConfig, site: pipeline.Site) -> None:
         """Hand MkDocs and the theme what the course decides: nav, name, address, footer."""
@@ -124,24 +134,25 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         config.extra["program"] = self.course.curriculum.program
         config.extra["contact"] = pipeline.contact(self.course)  # in the footer of every page
         self._set(config, "site_name", self.course.curriculum.program, "the program's name")
-        if self.course.curriculum.site_url:  # the address the QR codes on handouts lead to
-            self._set(config, "site_url", self.course.curriculum.site_url + self._folder(),
-                      "the program's 'site_url'")
+        site_url = address.site_url_setting(self.course.curriculum, config, self._folder())
+        if site_url:  # one address: QR codes, canonical links, sitemap (address.py)
+            self._set(config, "site_url", *site_url)
         config.markdown_extensions.append(WorksheetExtension())
 
     def _print_run(self, root: Path, config: MkDocsConfig) -> PrintRun:
         """The run that renders the PDFs in worker processes (started now, so the PDFs render
         while MkDocs builds the pages; under serve, after the pages are written)."""
-        for older in _CURRENT_RUN if live.serving else ():
-            older.cancel()  # a newer edit cancels the older print run
-        _CURRENT_RUN[:] = [pipeline.print_run(self.course, self.config, root,
-                                              folder=self._folder(),
-                                              directory_urls=config.use_directory_urls,
-                                              remember=live.newest_pdfs)]
-        _CURRENT_RUN[0].renderer.announce = live.serving
+        language = self.course.language
+        if live.serving and language in _CURRENT_RUN:
+            _CURRENT_RUN[language].cancel()  # a newer edit cancels the older print run
+        run = pipeline.print_run(self.course, self.config, root, folder=self._folder(),
+                                 directory_urls=config.use_directory_urls, site_url=self.address,
+                                 remember=live.kept(language).pdfs)
+        run.renderer.announce = live.serving
+        _CURRENT_RUN[language] = run
         if not live.serving:
-            _CURRENT_RUN[0].start()
-        return _CURRENT_RUN[0]
+            run.start()
+        return run
 
     def _folder(self) -> str:
         """Where this build's language is in the site: '' for the main one, 'es/' for another."""
@@ -188,12 +199,13 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         edition = getattr(self, "nested_edition", None)  # set on the plugin of another language
         if edition is None:
             languages = site_languages(self.course.curriculum, self.course.language)
-            if live.serving and len(languages) > 1:
-                log.info("Serving '%s' only (the program's other languages, %s, are made by "
-                         "'mkdocs build' and 'site-builder build').", languages[0],
-                         ", ".join(languages[1:]))
-                languages = languages[:1]
-            edition = Edition(self.course.language, languages)
+            if live.serving and live.preview_language:  # site-builder serve --language CODE
+                languages = (live.preview_language,)
+            edition = Edition(self.course.language, languages, address.root_path(
+                self.address, config, live.serving))
+            conflict = address.conflict(self.course, config)
+            if conflict:
+                log.warning(str(conflict))
         self.edition = edition
         for warning in pipeline.warnings(self.course, self.config):
             log.warning(warning)
@@ -215,22 +227,27 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         from mkdocs.exceptions import Abort
 
         for language in self.edition.others:
-            with own_plugins():  # its own search index, pages and print run (internals.py)
+            plugins = live.kept(language).plugins  # under serve, kept for the next rebuild
+            started = bool(plugins)
+            with own_plugins(plugins):  # its own search index, pages and print run (internals.py)
                 other = load_config(config.config_file_path, strict=config.strict,
                                     site_dir=str(Path(config.site_dir) / language),
                                     use_directory_urls=config.use_directory_urls)
             other.theme["language"] = language
             plugin = next(p for p in other.plugins.values() if isinstance(p, CoursePlugin))
-            plugin.nested_edition = Edition(language, self.edition.languages)
+            plugin.nested_edition = Edition(language, self.edition.languages, self.edition.root)
             log.info("Building the '%s' pages into %s/.", language, language)
-            other.plugins.on_startup(command="build", dirty=False)
+            if not started:
+                other.plugins.on_startup(command="serve" if live.serving else "build",
+                                         dirty=live.dirty)
             try:
-                build(other)
+                build(other, dirty=live.dirty)  # serve: only the pages that changed
             except Abort:
                 self.error = getattr(plugin, "error", None)
                 raise
             finally:
-                other.plugins.on_shutdown()
+                if not live.serving:  # serve keeps them (and the PDF workers) until it stops
+                    other.plugins.on_shutdown()
 
     def _brand(self, config: MkDocsConfig) -> None:
         """Put the program's logo and colours on the site."""
@@ -264,7 +281,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         self.shared = live.digest([config.nav, config.extra, config.site_name,
                                    sorted(config.theme.items())])
         if live.dirty:
-            changed = live.mark_changed(self.generated, self.shared)
+            changed = live.mark_changed(self.generated, self.shared, self.edition.language)
             log.info("%d of %d pages changed; building those.", changed, len(self.generated))
         for file in self.generated:
             files.append(file)
@@ -274,6 +291,14 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             for path in all_pdf_paths(self.course):
                 files.append(_PdfPlaceholder.generated(config, path, content=b""))
         return files
+
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        """404.html is served at any address: it links from its language's home on the host
+        (site_url's path, such as '/iop/es/'), as its language links do (address.py)."""
+        if is_error_template(template_name):
+            home = self.edition.home(self.edition.language)
+            context = address.error_page_context(context, home)
+        return context
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         return compact_html(output)  # lighter pages on a phone (weight.py)
@@ -286,7 +311,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             skip=self.edition.others, directory_urls=config.use_directory_urls,
             serving=live.serving)
         if live.serving:
-            live.remember(self.generated, self.shared, site_dir)
+            live.remember(self.generated, self.shared, site_dir, self.edition.language)
         if self.print_run is not None:
             self._publish(self.print_run, site_dir)
 
@@ -294,7 +319,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         """Put the PDFs in the site: under serve each as soon as it is ready (the old one until
         then); for site-builder build, handed over to wait for every language's; else now."""
         if live.serving:
-            run.publish_as_ready(site_dir, dict(live.newest_pdfs))
+            run.publish_as_ready(site_dir, dict(live.kept(self.edition.language).pdfs))
             run.start()
         elif not hand_over(run, site_dir):
             try:

@@ -165,6 +165,9 @@ class Course:
     """The line of each key path of the program file (for messages)."""
     hours: dict[int, dict[str, float]] = field(default_factory=dict)
     """Scheduled contact hours per week and track (`scheduling.weekly_hours`)."""
+    program_name: str = ""
+    """The program's name in its main language (`language:`): messages name it so in every
+    language's build."""
 
     @property
     def weeks(self) -> list[tuple[int, list[Session]]]:

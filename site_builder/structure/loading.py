@@ -18,7 +18,7 @@ from site_builder.markup.text import STEP_HEADING, fenced, split_front_matter
 from site_builder.structure.course import Course, Module, Part, Step
 from site_builder.structure.scheduling import place_meetings, weekly_hours
 from site_builder.structure.sessions import make_sessions, variant_problems
-from site_builder.structure.texts import localize_curriculum, localize_lines
+from site_builder.structure.texts import localize_curriculum, localize_lines, main_text
 from site_builder.structure.variables import apply_variables
 from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
@@ -38,11 +38,14 @@ def load_course(
     """
     problems: list[Problem] = []
     register_project_languages(root)
-    if language not in LANGUAGES:
-        raise CourseError(Problem("mkdocs.yml", f"the language '{language}' is not known.",
+    curriculum, lines = _load_curriculum(curriculum_file, root)
+    if language not in LANGUAGES:  # the program's language or one of its translations
+        key = "language" if language == curriculum.language else "translations"
+        raise CourseError(Problem(_name(curriculum_file, root), f"the language '{language}' "
+                                  "is not known.", line=line_of(lines, (key,)),
                                   fix="use one of: " + ", ".join(sorted(LANGUAGES)) + ", or "
                                   "add it to languages.yml (see 'Adding a language')."))
-    curriculum, lines = _load_curriculum(curriculum_file, root)
+    name = main_text(curriculum.program, curriculum.language)
     curriculum, warnings = localize_curriculum(curriculum, language, lines,
                                                _name(curriculum_file, root))
     crisis = _attempt(problems, lambda: _load_crisis(crisis_file, root, language, warnings))
@@ -77,7 +80,7 @@ def load_course(
                   untranslated=[m for m in untranslated if any(s.module.id == m
                                                                for s in sessions)], root=root,
                   warnings=warnings, program_file=program_file, program_lines=lines,
-                  hours=weekly_hours(curriculum, meetings))
+                  hours=weekly_hours(curriculum, meetings), program_name=name)
 
 
 def _translate(modules: dict[str, Module], language: str, root: Path,
@@ -141,6 +144,11 @@ def _name(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def read_curriculum(path: Path, root: Path) -> Curriculum:
+    """Return a program file, validated (its texts in every language, as written)."""
+    return _load_curriculum(path, root)[0]
 
 
 def _load_curriculum(path: Path, root: Path) -> tuple[Curriculum, dict]:

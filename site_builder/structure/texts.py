@@ -60,6 +60,13 @@ def _session_titles(holder: Any, base: tuple, pick) -> dict[str, Any]:
     return found
 
 
+def main_text(value: Any, main: str) -> Any:
+    """Return a program text in the program's main language (`main`), for messages."""
+    if not isinstance(value, dict):
+        return value
+    return value[main] if main in value else next(iter(value.values()))
+
+
 def localize_lines(crisis_lines: list, language: str, main: str, lines: dict,
                    name: str) -> tuple[list, list[Problem]]:
     """Return the crisis lines of a crisis-line file with their texts in `language`."""

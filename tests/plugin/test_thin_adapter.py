@@ -57,7 +57,7 @@ def test_the_theme_lists_its_files_once(tmp_path):
 
     original = Theme.get_env
     try:
-        internals.list_theme_files_once()
+        internals.list_theme_files_once(None)
         theme = Theme(name="material")
         env = theme.get_env()
         first = env.loader.list_templates()

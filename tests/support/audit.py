@@ -75,8 +75,9 @@ def third_party_references(site: Path) -> list[str]:
     return found
 
 
-def broken_links(site: Path) -> list[str]:
-    """Return 'page: link' for every internal link or #anchor that does not resolve."""
+def broken_links(site: Path, root_path: str = "/") -> list[str]:
+    """Return 'page: link' for every internal link or #anchor that does not resolve (a link from
+    the host's root starts with `root_path`, site_url's path: '/iop/' for a site served there)."""
     site = site.resolve()
     pages = {path: _parse(path) for path in site.rglob("*.html")}
     broken = []
@@ -86,7 +87,13 @@ def broken_links(site: Path) -> list[str]:
             if parts.scheme or parts.netloc or link.startswith(("mailto:", "tel:", "sms:")):
                 continue
             base = site if parts.path.startswith("/") else path.parent
-            target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else path
+            link_path = parts.path
+            if link_path.startswith("/"):
+                if not (link_path + "/").startswith(root_path):
+                    broken.append(f"{path.relative_to(site)}: {link} (outside {root_path})")
+                    continue
+                link_path = "/" + link_path[len(root_path):]
+            target = (base / unquote(link_path).lstrip("/")).resolve() if parts.path else path
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():

@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -276,13 +277,21 @@ def nu_check(samples: dict[Path, list[str] | None]) -> dict[Path, list[str]]:
     roots = [arg for site, pages in samples.items() if pages is None
              for arg in ("--root", str(site))]
     assert files or roots, "no pages to validate"
-    result = subprocess.run([str(exe), *files, *roots, "--format", "json", "--log", "WARNING"],
-                            capture_output=True, text=True)
-    messages = json.loads(result.stdout or '{"messages": []}')["messages"]
-    assert "java" not in result.stderr.lower() or messages, result.stderr
+    # A page with one known error goes with every call: a checker that validates nothing (it
+    # crashed, or found no files) cannot pass as "no errors".
+    canary = Path(tempfile.mkdtemp()) / "canary.html"
+    canary.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head>'
+                      "<body><p>x</p></body></html>", encoding="utf-8")
+    result = subprocess.run([str(exe), *files, *roots, str(canary), "--format", "json",
+                             "--log", "WARNING"], capture_output=True, text=True)
+    assert result.returncode != 0 and result.stdout.strip(), \
+        f"the Nu checker ran but reported nothing (exit {result.returncode}): {result.stderr}"
+    messages = json.loads(result.stdout)["messages"]
+    seen = [m for m in messages if m.get("url", "").endswith("/canary.html")]
+    assert any("title" in m["message"] for m in seen), (result.stderr, messages[:3])
     errors: dict[Path, list[str]] = {site: [] for site in samples}
     for m in messages:
-        if m.get("type") != "error" or m["message"] in MATERIAL_VNU_MESSAGES:
+        if m.get("type") != "error" or m["message"] in MATERIAL_VNU_MESSAGES or m in seen:
             continue
         path = Path(m.get("url", "").removeprefix("file:"))
         site = next(s for s in samples if s.resolve() in path.resolve().parents)

@@ -248,8 +248,12 @@ def test_any_curriculum_loads_or_gives_our_error(tmp_path_factory, data):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     try:
         load_course(path, REPO / "modules", REPO / "curriculum/crisis-lines.yml", root=root)
-    except CourseError as e:
-        assert e.problems and all(str(p) for p in e.problems)
+    except CourseError as e:  # our message: the file, a line when one can be told, and a fix
+        assert e.problems
+        lines = path.read_text(encoding="utf-8").count("\n") + 1
+        for problem in e.problems:
+            assert problem.file == "program.yml" and problem.message and problem.fix, problem
+            assert problem.line is None or 1 <= problem.line <= lines, problem
 
 
 @_settings(FEW)
@@ -260,8 +264,11 @@ def test_any_curriculum_text_loads_or_gives_our_error(tmp_path_factory, text):
     path.write_text(text, encoding="utf-8")
     try:
         load_course(path, REPO / "modules", REPO / "curriculum/crisis-lines.yml", root=root)
-    except CourseError:
-        pass
+    except CourseError as e:  # our message: the file, a line when one can be told, and a fix
+        assert e.problems
+        for problem in e.problems:
+            assert problem.file == "program.yml" and problem.message and problem.fix, problem
+            assert problem.line is None or 1 <= problem.line <= text.count("\n") + 1, problem
 
 
 @_settings(FEW)
@@ -275,6 +282,8 @@ def test_any_front_matter_loads_or_gives_our_error(tmp_path_factory, meta, body)
         load_module(path, root)
     except CourseError as e:
         assert e.problems
+        for problem in e.problems:
+            assert problem.file == "module.md" and problem.message and problem.fix, problem
 
 
 # --- Atomic output ----------------------------------------------------------------------------

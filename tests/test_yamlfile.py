@@ -31,7 +31,8 @@ def _error(text: str, model=Curriculum) -> str:
     with pytest.raises(CourseError) as error:
         data, lines = parse_yaml(text, NAME)
         validate(model, data, lines, NAME)
-    assert "Traceback" not in str(error.value)
+    for problem in error.value.problems:  # our words: the file, what is wrong, and a fix
+        assert problem.file == NAME and problem.message.endswith(".") and problem.fix, problem
     return str(error.value)
 
 

@@ -11,6 +11,7 @@ pages only). Tests read them and never change them; a test that needs a change c
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -30,6 +31,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if slow_fixtures & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+class _WarningRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_LOGGERS = ("mkdocs", "site_builder", "")  # MkDocs and its plugins, ours, everything else
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_warnings(request: pytest.FixtureRequest):
+    """Fail a test when a WARNING (or worse) is logged that it does not expect: a test that
+    expects warnings is marked `@pytest.mark.log_warnings` and checks them itself."""
+    seen = _WarningRecords()
+    loggers = [logging.getLogger(name) for name in _LOGGERS]
+    for logger in loggers:
+        logger.addHandler(seen)
+    yield seen
+    for logger in loggers:
+        logger.removeHandler(seen)
+    unique = list(dict.fromkeys(f"{r.levelname} {r.name}: {r.getMessage()}" for r in seen.records))
+    if unique and not request.node.get_closest_marker("log_warnings"):
+        pytest.fail("unexpected warnings logged:\n" + "\n".join(unique[:10]), pytrace=False)
 
 
 class Project:

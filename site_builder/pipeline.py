@@ -48,9 +48,9 @@ class Options:
     templates_dir: str = "templates"
     crisis_lines: str = "curriculum/crisis-lines.yml"
     facilitator_pages: bool = True
-    max_grade: float = 7
-    max_smog: float = 9
-    min_ease: float = 65
+    max_grade: float = Limits.max_grade  # the reading-level limits are declared in Limits
+    max_smog: float = Limits.max_smog
+    min_ease: float = Limits.min_ease
     pdfs: bool = True
     cache_dir: str = ".cache"
 

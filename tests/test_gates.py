@@ -15,8 +15,8 @@ import json
 import re
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -60,30 +60,35 @@ class _PdfPlaceholder(File):
         return False
 
 
+_DEFAULT = pipeline.Options()
+
+
 class CoursePluginConfig(base.Config):
-    curriculum = c.File(exists=True, default="curriculum/default.yml")
+    """The `course` plugin's options; their defaults are `pipeline.Options`'s (declared once)."""
+
+    curriculum = c.File(exists=True, default=_DEFAULT.curriculum)
     """The program file to build (`site-builder build --program NAME` sets it)."""
-    modules_dir = c.Dir(exists=True, default="modules")
+    modules_dir = c.Dir(exists=True, default=_DEFAULT.modules_dir)
     """The folder of module Markdown files."""
-    templates_dir = c.Dir(exists=True, default="templates")
+    templates_dir = c.Dir(exists=True, default=_DEFAULT.templates_dir)
     """The folder of Jinja page and print templates."""
-    crisis_lines = c.File(exists=True, default="curriculum/crisis-lines.yml")
+    crisis_lines = c.File(exists=True, default=_DEFAULT.crisis_lines)
     """The crisis-line data file shown on every page and handout."""
-    facilitator_pages = c.Type(bool, default=True)
+    facilitator_pages = c.Type(bool, default=_DEFAULT.facilitator_pages)
     """Publish the facilitator guides on the site (set false for a client-only site)."""
-    max_grade = c.Type((int, float), default=7)
+    max_grade = c.Type((int, float), default=_DEFAULT.max_grade)
     """Highest Flesch-Kincaid grade a client page or handout may have."""
-    max_smog = c.Type((int, float), default=9)
+    max_smog = c.Type((int, float), default=_DEFAULT.max_smog)
     """Highest SMOG grade a client page or handout may have."""
-    min_ease = c.Type((int, float), default=65)
+    min_ease = c.Type((int, float), default=_DEFAULT.min_ease)
     """Lowest Fernández-Huerta ease a Spanish client page or handout may have."""
     language = c.Deprecated(message="the course plugin has no 'language' option any more: a "
                             "build is in 'theme.language', and the program's 'translations' are "
                             "built beside it (see 'Adding a language' in the README).",
                             removed=True)
-    pdfs = c.Type(bool, default=True)
+    pdfs = c.Type(bool, default=_DEFAULT.pdfs)
     """Render the PDF handouts (set false for a quick preview of the pages)."""
-    cache_dir = c.Type(str, default=".cache")
+    cache_dir = c.Type(str, default=_DEFAULT.cache_dir)
     """Where rendered PDFs are kept so an unchanged one is not rendered again."""
 
 

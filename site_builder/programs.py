@@ -21,7 +21,7 @@ def program_file(root: Path, name: str) -> Path:
 def list_programs(root: Path) -> list[str]:
     """Return the names of the programs in curriculum/ (the default first)."""
     names = sorted(p.stem for p in (root / "curriculum").glob("*.yml")
-                   if p.stem not in _NOT_PROGRAMS)
+                   if p.stem.split(".")[0] not in _NOT_PROGRAMS)  # crisis-lines.es.yml too
     return sorted(names, key=lambda n: n != "default")
 
 

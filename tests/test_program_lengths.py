@@ -108,12 +108,13 @@ def test_the_hospital_program_builds_strictly(tmp_path, pdf_cache):
     assert result.exit_code == 0, result.output
     assert len(re.findall(r"has 50-minute sessions, but", result.output)) <= 2
     site = project.root / "sites/hospital-iop"
-    for prefix, words in (("", "(newcomer group)"), ("es/", "(grupo de bienvenida)")):
+    # Spanish first: Spanish at the root, English in en/
+    for prefix, words in (("", "(grupo de bienvenida)"), ("en/", "(newcomer group)")):
         page = (site / prefix / "your-path/recuperacion-week-05/index.html").read_text()
         assert words in page
         rows = re.findall(r"<tr>\s*<td>(\d+)</td>", page)
         assert rows[:3] == ["1", "2", "3"]
-    spanish = (site / "es/your-path/recaidas-week-05/index.html").read_text()
+    spanish = (site / "your-path/recaidas-week-05/index.html").read_text()
     assert "Medicamentos" in spanish.split("<tbody>", 1)[1].split("</tr>", 1)[0]
 
 

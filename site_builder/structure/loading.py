@@ -248,7 +248,8 @@ def _read_module(path: Path, root: Path) -> Module:
     language = LANGUAGES[language_of_file(path.stem)]
     parts = _split_parts(body, name, body_line, language.parts)
     reading, worksheet, guide = (parts[p][0] for p in language.parts)
-    located = {key: _part(*parts[title]) for key, title in zip(PART_KEYS, language.parts)}
+    located = {key: _part(parts[title][0], parts[title][2])
+               for key, title in zip(PART_KEYS, language.parts)}
     points = _key_points(reading, name, parts[language.parts[0]][1], language)
     located |= {f"key_point:{i:02d}": Part(point, (_point_line(point, located["reading"]),))
                 for i, point in enumerate(points)}
@@ -266,8 +267,10 @@ def _read_module(path: Path, root: Path) -> Module:
 
 
 def _split_parts(body: str, name: str, first_line: int,
-                 PARTS: tuple[str, ...] = PARTS) -> dict[str, tuple[str, int]]:  # noqa: N803
-    """Split the body at its level-1 headings into {part: (markdown, first line)}."""
+                 PARTS: tuple[str, ...] = PARTS  # noqa: N803
+                 ) -> dict[str, tuple[str, int, int]]:
+    """Split the body at its level-1 headings into {part: (markdown, the line after its
+    heading, the line its text starts on)}."""
     parts: dict[str, tuple[list[str], int]] = {}
     current: list[str] | None = None
     for offset, (line, fence) in enumerate(fenced(body.splitlines())):
@@ -296,7 +299,7 @@ def _split_parts(body: str, name: str, first_line: int,
         raise CourseError(Problem(name, "the parts are out of order.",
                                   fix="put them in this order: # Reading, # Worksheet, "
                                   "# Facilitator guide."))
-    return {k: ("\n".join(v).strip() + "\n", line + _blank_lead(v))
+    return {k: ("\n".join(v).strip() + "\n", line, line + _blank_lead(v))
             for k, (v, line) in parts.items()}
 
 

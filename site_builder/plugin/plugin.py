@@ -34,7 +34,7 @@ from site_builder.pdf.handouts import (
     hand_over,
     shutdown_workers,
 )
-from site_builder.plugin import live, offline
+from site_builder.plugin import last_good, live, offline
 from site_builder.plugin.editions import Edition, site_languages
 from site_builder.plugin.weight import compact_html, trim_theme_stylesheets
 from site_builder.renderer.pages import course_messages
@@ -112,12 +112,12 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             site = pipeline.prepare(self.course, self.config, root)
             self.pages = site.pages
             save_measurements(measurements)
+            last_good.keep((config.config_file_path, language), self.course, site)
             self.print_run = self._print_run(root, config) if self.config.pdfs else None
             if self.print_run is not None and not live.serving:
                 self.print_run.start()  # the PDFs render while MkDocs builds the pages
         except CourseError as e:
-            self.error = e
-            raise PluginError(str(e)) from None
+            site = self._last_good_or_raise(e, (config.config_file_path, language))
         self._check_hours()
         self._brand(config)
         self.assets.update(site.files)  # the .ics calendars
@@ -134,6 +134,16 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         log.info("Course '%s': %d sessions over %d weeks.", self.course.curriculum.program,
                  len(self.course.sessions), self.course.curriculum.weeks)
         return config
+
+    def _last_good_or_raise(self, error: CourseError, key) -> pipeline.Site:
+        """Serve: go on with the last good course (last_good.py); otherwise stop the build."""
+        kept = last_good.last_good(key, error)
+        if kept is None:
+            self.error = error
+            raise PluginError(str(error)) from None
+        self.course, site = kept
+        self.pages, self.print_run = site.pages, None
+        return site
 
     def _print_run(self, root: Path, config: MkDocsConfig) -> PrintRun:
         """The run that renders the PDFs in worker processes."""

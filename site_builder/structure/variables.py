@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from site_builder.checks.safety import Part, check_parts, module_parts
 from site_builder.errors import CourseError, Problem
+from site_builder.structure.budget import BoundedSandbox, OverBudget, budget, over_budget_message
 
 if TYPE_CHECKING:
     from site_builder.config.schema import Curriculum
@@ -30,10 +30,9 @@ _HELP = ("use only the program's values, such as '{{ phone }}', and '{% if %}' t
          "'Variables in modules' in the README).")
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, with '*' and '**' bounded so an expression cannot fill the memory."""
-
-    intercepted_binops = frozenset({"*", "**"})
+class _Sandbox(BoundedSandbox):
+    """Jinja's sandbox, with '*' and '**' bounded so an expression cannot fill the memory, and
+    every loop, call and value counted against the module's budget (budget.py)."""
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _big_power(left, right):
@@ -82,10 +81,11 @@ def apply_variables(module: Module, curriculum: Curriculum, program_file: Path,
     names = module_variables(curriculum, program_file.stem)
     name = _name(module, root)
     located = module_parts(module, module.path.read_text(encoding="utf-8"))
-    rendered = {part: _render(located[part], {**names, "audience": audience}, name, names)
-                for part, audience in parts.items()}
-    points = [_render(point, {**names, "audience": "client"}, name, names)
-              for point in located["key_points"]]
+    with budget():  # one budget for the whole module (budget.py)
+        rendered = {part: _render(located[part], {**names, "audience": audience}, name, names)
+                    for part, audience in parts.items()}
+        points = [_render(point, {**names, "audience": "client"}, name, names)
+                  for point in located["key_points"]]
     unsafe = check_parts(name, reading=rendered["reading"], worksheet=rendered["worksheet"],
                          guide=rendered["guide"], key_points=points, code=module.meta.code)
     if unsafe:
@@ -128,6 +128,8 @@ def _syntax_message(jinja_message: str) -> tuple[str, str]:
 
 def _runtime_message(error: Exception, names: dict[str, Any]) -> tuple[str, str]:
     available = "Available: " + ", ".join(sorted(names)) + "."
+    if isinstance(error, OverBudget):
+        return over_budget_message(error)
     if isinstance(error, jinja2.UndefinedError):
         undefined = re.fullmatch(r"'(\w+)' is undefined", str(error.message))
         which = f": '{undefined[1]}' is undefined" if undefined else ""
@@ -160,7 +162,8 @@ def _line_map(part: Part, text: str, context: dict[str, Any]) -> tuple[int, ...]
         return part.lines
     marked = "\n".join(f"{_MARK}{i}{_MARK}{line}" for i, line in enumerate(part.text.split("\n")))
     try:
-        output = _ENV.from_string(marked).render(context)
+        with budget():  # the same work again, with its own budget
+            output = _ENV.from_string(marked).render(context)
     except Exception:  # noqa: BLE001: a mark inside a multi-line tag; fall back
         output = None
     if output is None or re.sub(f"{_MARK}\\d+{_MARK}", "", output) != text:

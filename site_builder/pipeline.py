@@ -20,6 +20,7 @@ from site_builder.checks.content import Limits, check_content, reading_levels
 from site_builder.config.languages import localized
 from site_builder.errors import Problem
 from site_builder.i18n import extract
+from site_builder.markup.escape import html_nav
 from site_builder.renderer.calendars import calendar_files
 from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
 from site_builder.structure.hours import shortfall_problem
@@ -88,7 +89,7 @@ def prepare(course: Course, options, root: Path) -> Site:
     pages = render_pages(course, templates, facilitator_pages=options.facilitator_pages,
                          extra={"reading_levels": reading_levels(course), "pdfs": options.pdfs,
                                 "limits": limits(options)})
-    nav = build_nav(course, templates, facilitator_pages=options.facilitator_pages)
+    nav = html_nav(build_nav(course, templates, facilitator_pages=options.facilitator_pages))
     files = calendar_files(course, course_messages(templates, course))
     return Site(course, pages, nav, files)
 

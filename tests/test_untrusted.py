@@ -4,14 +4,23 @@ Content-Security-Policy, and the clinical sign-off record survives a crash."""
 
 from __future__ import annotations
 
+import html
+import itertools
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
 
+import icalendar
 import pytest
+import tinyhtml5
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from site_builder.errors import CourseError
 from site_builder.structure import budget
@@ -175,3 +184,178 @@ def test_serve_shows_the_message_and_keeps_serving_the_last_good_site(small, tmp
     output = log.read_text()
     assert "The site shows its last good version until this is fixed." in output
     assert "Traceback" not in output
+
+
+# --- Program texts are text -------------------------------------------------------------------
+
+_PIECES = ['"', "'", "<", ">", "&", "&amp;", "&lt;b&gt;", "&#60;i&#62;", "{{ phone }}",
+           "{% if x %}", "<script>alert(1)</script>", '" onmouseover="alert(1)', "*bold*",
+           "_it_", "[x](javascript:alert(1))", "{: onclick=go() }", "| cell |", "`code`",
+           "# heading", "1. item", "- item", "\\", "</style>", "!!! note", "Room 2", "Maple St."]
+_TEXT = st.lists(st.sampled_from(_PIECES) | st.text("abc XYZ,.;:/()=", min_size=1, max_size=6),
+                 min_size=1, max_size=4).map(" ".join).filter(lambda t: t.strip())
+_NAME = _TEXT.filter(lambda t: not re.search(r"[<>]|&#?\w+;", t))  # names refuse markup
+FIELDS = {"program": _NAME, "track": _NAME, "line_name": _NAME, "line_contact": _TEXT,
+          "line_note": _TEXT, "place": _TEXT, "address": _TEXT, "phone": _TEXT, "room": _TEXT}
+ATTACK = {"program": 'Probe" onmouseover="alert(1)', "track": "Group {: onclick=go() } *b*",
+          "line_name": "Line [x](javascript:alert(1))", "line_contact": "<img src=x onerror=go()>",
+          "line_note": "&lt;b&gt; {{ phone }} </style>", "place": "<script>alert(1)</script>",
+          "address": "1 Main St. | # x", "phone": "555-0142 <b>", "room": "_Room_ <i>2</i> & co"}
+PLAIN = {key: f"Plain {key}" for key in FIELDS}
+
+
+def _program(texts: dict[str, str]) -> str:
+    q = {key: json.dumps(value) for key, value in texts.items()}  # JSON strings are YAML
+    return f"""\
+program: {q['program']}
+weeks: 2
+min_weeks: 1
+start_date: "2027-01-04"
+hours: {{minimum: 3, on_shortfall: warn}}
+contact: {{phone: {q['phone']}, meeting_place: {q['place']}, address: {q['address']}}}
+variables: {{group_room: {q['room']}}}
+local_resources:
+  - {{name: {q['line_name']}, contact: {q['line_contact']}, note: {q['line_note']}}}
+tracks:
+  - id: session
+    name: {q['track']}
+    days: [Monday, Wednesday, Friday]
+    modules: [orientation-and-levels-of-care, stages-of-change, coping-with-cravings]
+  - id: family
+    name: {q['track']}
+    days: [Thursday]
+    modules: [refusal-skills]
+"""
+
+
+@pytest.fixture(scope="module")
+def texts_project(tmp_path_factory, pdf_cache):
+    from .conftest import small_project
+
+    project = small_project(tmp_path_factory.mktemp("texts"), pdf_cache)
+    project.disable_pdfs()
+    project.replace("modules/coping-with-cravings.md", "# Reading\n",
+                    "# Reading\n\nWe meet in {{ group_room }}, {{ meeting_place }}.\n")
+    return project
+
+
+def _built(project, texts: dict[str, str], folder: str):
+    """Build the project with these program texts (also a crisis line); return the site."""
+    from site_builder.plugin.building import build_site
+
+    project.write("curriculum/default.yml", _program(texts))
+    crisis = project.read("curriculum/crisis-lines.yml").split("\ncrisis_lines:\n")[0]
+    project.write("curriculum/crisis-lines.yml", f"{crisis}\ncrisis_lines:\n  - name: "
+                  f"{json.dumps(texts['line_name'])}\n    contact: "
+                  f"{json.dumps(texts['line_contact'])}\n    note: "
+                  f"{json.dumps(texts['line_note'])}\n")
+    return build_site(project.config, site_dir=project.root / folder)
+
+
+def _shape(html: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Every element of a page and its attribute names, in order: what texts must not change."""
+    return [(el.tag, tuple(sorted(el.attrib))) for el in tinyhtml5.parse(html).iter()
+            if isinstance(el.tag, str)]
+
+
+def _text(html: str) -> str:
+    return " ".join("".join(tinyhtml5.parse(html).itertext()).split())
+
+
+def _print_html(project) -> list[str]:
+    """The HTML the PDFs are rendered from (the handout and the guide of one session, the
+    workbook cover), without WeasyPrint."""
+    from site_builder.pdf.handouts import PrintSettings, form_font, plan_print_jobs
+    from site_builder.programs import load_program
+
+    course = load_program(project.root, "default")
+    jobs = plan_print_jobs(course, project.root / "templates", PrintSettings.of(course.curriculum),
+                           form_font=form_font(project.root / ".cache"))
+    return [job.html for job in jobs if job.kind in ("handout", "guide", "workbook")][:3]
+
+
+def _same(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.slow
+def test_program_texts_land_as_text_in_pages_manifest_search_calendars_and_pdfs(texts_project):
+    project = texts_project
+    plain = _built(project, PLAIN, "site-plain")
+    shapes = {p.relative_to(plain).as_posix(): _shape(p.read_text(encoding="utf-8"))
+              for p in plain.rglob("*.html")}
+    print_shapes = [_shape(html) for html in _print_html(project)]
+    folders = itertools.count()
+
+    @settings(max_examples=3, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @example(texts=ATTACK)
+    @given(texts=st.fixed_dictionaries(FIELDS))
+    def check(texts):
+        texts = {key: _same(value) for key, value in texts.items()}
+        site = _built(project, texts, f"site-{next(folders)}")
+        for path, shape in shapes.items():  # no new element or attribute on any page
+            assert _shape((site / path).read_text(encoding="utf-8")) == shape, path
+        home = (site / "index.html").read_text(encoding="utf-8")
+        shown = _text(home)
+        for key in ("program", "place", "address", "phone", "line_name", "line_contact",
+                    "line_note"):
+            assert texts[key] in shown, key
+        logo = next(el for el in tinyhtml5.parse(home).iter()
+                    if "md-logo" in str(el.attrib.get("class", "")))
+        assert logo.attrib["aria-label"] == texts["program"]
+        assert texts["program"] in _text(home.split("<title>")[1].split("</title>")[0])
+        session = _text((site / "week-01/session-3/index.html").read_text(encoding="utf-8"))
+        assert f"We meet in {texts['room']}, {texts['place']}." in session
+        assert texts["track"] in _text((site / "at-a-glance/index.html").read_text())
+        assert json.loads((site / "manifest.webmanifest").read_text())["name"] == texts["program"]
+        index = json.loads((site / "search/search_index.json").read_text())["docs"]
+        assert any(texts["place"] in html.unescape(doc["text"]) for doc in index)
+        calendar = icalendar.Calendar.from_ical((site / "calendar/session.ics").read_bytes())
+        assert str(calendar["x-wr-calname"]) == f"{texts['program']}: {texts['track']}"
+        event = calendar.walk("VEVENT")[0]
+        assert str(event["location"]) == f"{texts['place']}, {texts['address']}"
+        assert str(event["summary"]).startswith(f"{texts['track']}: ")
+        for printed, shape in zip(_print_html(project), print_shapes, strict=True):
+            assert _shape(printed) == shape
+            assert texts["program"] in _text(printed)
+        shutil.rmtree(site)
+
+    check()
+
+
+@pytest.mark.parametrize(("field", "yaml_text"), [
+    ("program", "program: 'Probe <b>'"), ("tracks.name", "    name: Group &amp; friends")])
+def test_a_name_with_markup_is_refused_with_its_line(field, yaml_text):
+    from site_builder.config.messages import validate
+    from site_builder.config.schema import Curriculum
+    from site_builder.utils.yaml import parse_yaml
+
+    text = ("program: Riverside\nweeks: 12\ntracks:\n  - id: group\n    name: Group\n"
+            "    days: [Monday]\n    modules: [stages-of-change]\n")
+    text = text.replace("program: Riverside" if field == "program" else "    name: Group",
+                        yaml_text)
+    with pytest.raises(CourseError) as error:
+        validate(Curriculum, *parse_yaml(text, "curriculum/riverside.yml"),
+                 "curriculum/riverside.yml")
+    value, mark = ("Probe <b>", "<") if field == "program" else ("Group &amp; friends", "&amp;")
+    line = 1 if field == "program" else 5
+    assert str(error.value) == (
+        f"curriculum/riverside.yml:{line}: field '{field}': '{value}' holds '{mark}', but a name "
+        "is plain text: it cannot hold '<', '>' or an HTML reference such as '&amp;'. Fix: write "
+        "the name as it should be shown, without them ('&' alone is fine).")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT)
+def test_a_program_text_renders_as_itself_in_markdown_and_in_a_module(text):
+    from site_builder.markup.config import render
+    from site_builder.markup.escape import attribute_text, module_value, plain_text
+
+    text = _same(text)
+    for escaped in (plain_text(text), attribute_text(text), module_value(text)):
+        page = render(f"Before {escaped} after.")
+        assert _shape(page) == _shape("<p>Before after.</p>"), page
+        assert _text(page) == f"Before {text} after."
+    link = render(f"[Call us](https://example.org/{module_value(text)})")
+    assert _shape(link) == _shape('<p><a href="x">Call us</a></p>') or " " in text

@@ -24,6 +24,7 @@ from site_builder import pipeline
 from site_builder.checks.content import load_measurements, save_measurements
 from site_builder.errors import CourseError
 from site_builder.i18n import install
+from site_builder.markup.escape import html_label
 from site_builder.markup.worksheet import WorksheetExtension
 from site_builder.pdf.handouts import (
     PdfCache,
@@ -126,7 +127,8 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
         config.extra["program"] = self.course.curriculum.program
         config.extra["contact"] = pipeline.contact(self.course)  # in the footer of every page
-        self._set(config, "site_name", self.course.curriculum.program, "the program's name")
+        self._set(config, "site_name", html_label(self.course.curriculum.program),
+                  "the program's name")  # Material prints it as HTML (escape.py)
         if self.course.curriculum.site_url:  # the address the QR codes on handouts lead to
             self._set(config, "site_url", self.course.curriculum.site_url + self._folder(),
                       "the program's 'site_url'")

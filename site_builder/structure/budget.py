@@ -173,8 +173,13 @@ class BoundedSandbox(SandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
 
+    @staticmethod
+    def printed(value: Any) -> Any:
+        """What '{{ value }}' prints (after its size is spent)."""
+        return value
+
     def __init__(self, **options: Any) -> None:
-        super().__init__(finalize=charge, **options)
+        super().__init__(finalize=lambda value: self.printed(charge(value)), **options)
         self.filters = {name: guard_filter(name, f) for name, f in self.filters.items()}
         self.globals.pop("lipsum", None)  # a paragraph generator: nothing a module needs
         self._sb_counted, self._sb_joined, self._sb_made = _counted, _joined, charge

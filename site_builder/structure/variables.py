@@ -17,6 +17,7 @@ import jinja2
 
 from site_builder.checks.safety import Part, check_parts, module_parts
 from site_builder.errors import CourseError, Problem
+from site_builder.markup.escape import module_value
 from site_builder.structure.budget import BoundedSandbox, OverBudget, budget, over_budget_message
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ _HELP = ("use only the program's values, such as '{{ phone }}', and '{% if %}' t
 
 class _Sandbox(BoundedSandbox):
     """Jinja's sandbox, with '*' and '**' bounded so an expression cannot fill the memory, and
-    every loop, call and value counted against the module's budget (budget.py)."""
+    every loop, call and value counted against the module's budget (budget.py). A value
+    prints as text: the characters that make HTML are escaped (escape.py)."""
+
+    printed = staticmethod(module_value)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _big_power(left, right):

@@ -26,6 +26,7 @@ from site_builder.renderer.pages import build_nav, course_messages, render_pages
 from site_builder.structure.hours import shortfall_problem
 from site_builder.structure.loading import load_course
 from site_builder.structure.reviews import require_review
+from site_builder.utils.paths import refuse_links_out
 
 if TYPE_CHECKING:
     from site_builder.structure.course import Course
@@ -58,6 +59,9 @@ class Options:
 def load(options, root: Path, language: str = "en") -> Course:
     """Load the course the options describe, in `language` (modules use their
     `<id>.<language>.md` translation, crisis lines their `crisis-lines.<language>.yml`)."""
+    refuse_links_out(root, folders=(Path(options.modules_dir), Path(options.templates_dir),
+                                    Path(options.curriculum).with_suffix("")),
+                     files=(Path(options.curriculum), Path(options.crisis_lines)))
     return load_course(Path(options.curriculum), Path(options.modules_dir),
                        localized(Path(options.crisis_lines), language), root=root,
                        language=language)

@@ -359,3 +359,40 @@ def test_a_program_text_renders_as_itself_in_markdown_and_in_a_module(text):
         assert _text(page) == f"Before {text} after."
     link = render(f"[Call us](https://example.org/{module_value(text)})")
     assert _shape(link) == _shape('<p><a href="x">Call us</a></p>') or " " in text
+
+
+# --- Links out of the project -----------------------------------------------------------------
+
+LINK_OUT = ("this is a link to a file or folder outside the project, and a build reads only the "
+            "project's own files. Fix: copy what it points to into the project instead of "
+            "linking to it.")
+
+
+def test_links_out_of_the_project_are_refused_by_their_own_names(small, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "secret.md").write_text(small.read("modules/stages-of-change.md").replace(
+        "id: stages-of-change", "id: secret-module"), encoding="utf-8")
+    (outside / "templates").mkdir()
+    (small.root / "modules" / "secret.md").symlink_to(outside / "secret.md")
+    (small.root / "curriculum" / "default").mkdir()
+    (small.root / "curriculum" / "default" / "templates").symlink_to(outside / "templates")
+    (small.root / "modules" / "notes.txt").symlink_to(small.config)  # fine: inside
+    result = small.cli("check")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-3:] == [
+        "Error: 2 problems in the course input:", f"  - modules/secret.md: {LINK_OUT}",
+        f"  - curriculum/default/templates: {LINK_OUT}"]
+    assert str(outside) not in result.output and str(small.root) not in result.output
+
+
+def test_a_logo_outside_the_project_is_refused(small, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "logo.png"
+    outside.write_bytes(b"\x89PNG\r\n")
+    small.replace("curriculum/default.yml", "weeks: 2\n", f"weeks: 2\nlogo: ../{'../' * 8}"
+                  f"{str(outside).lstrip('/')}\n")
+    result = small.cli("check")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: curriculum/default.yml:4: the logo file '" + f"../{'../' * 8}"
+        f"{str(outside).lstrip('/')}' is outside the project. Fix: put the image in the project, "
+        "next to the program file.")

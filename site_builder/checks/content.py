@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import markdown
 import yaml
 
+from site_builder.utils.paths import display_name
+
 if TYPE_CHECKING:
     from site_builder.structure.course import Course, Module
 
@@ -361,7 +363,4 @@ def reading_levels(course: Course) -> dict[str, dict[str, Readability]]:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return display_name(path, root)  # never an absolute path of the machine

@@ -26,7 +26,9 @@ def load_mkdocs_config(config_file: Path, **overrides) -> MkDocsConfig:
     except MkDocsException as e:
         raise CourseError(Problem(config_file.name, str(e).strip())) from None
     except OSError as e:
-        raise CourseError(Problem(str(config_file), f"cannot be read ({e.strerror}).")) from None
+        raise CourseError(Problem(config_file.name, f"cannot be read ({e.strerror}).",
+                                  fix="check that the file exists and that you may read "
+                                  "it.")) from None
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = True) -> Path:

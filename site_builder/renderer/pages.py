@@ -363,7 +363,7 @@ def _display(env: jinja2.Environment, path: Path) -> str:
             return path.resolve().relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             pass
-    return str(path)
+    return path.name  # never an absolute path of the machine
 
 
 def _source(env: jinja2.Environment, name: str) -> str:

@@ -26,6 +26,7 @@ from site_builder.config.messages import validate
 from site_builder.config.schema import Date, Slug, Text, _Strict, course_error
 from site_builder.errors import CourseError, Problem
 from site_builder.markup.text import fenced
+from site_builder.utils.paths import display_name
 from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
 if TYPE_CHECKING:
@@ -102,10 +103,7 @@ def reviews_path(course: Course) -> Path:
 
 
 def _name(path: Path, course: Course) -> str:
-    try:
-        return path.resolve().relative_to(Path(course.root or ".").resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return display_name(path, Path(course.root or "."))  # never an absolute path
 
 
 def load_reviews(course: Course) -> tuple[ReviewsFile, dict]:

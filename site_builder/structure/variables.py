@@ -19,6 +19,7 @@ from site_builder.checks.safety import Part, check_parts, module_parts
 from site_builder.errors import CourseError, Problem
 from site_builder.markup.escape import module_value
 from site_builder.structure.budget import BoundedSandbox, OverBudget, budget, over_budget_message
+from site_builder.utils.paths import display_name
 
 if TYPE_CHECKING:
     from site_builder.config.schema import Curriculum
@@ -181,7 +182,4 @@ def _line_map(part: Part, text: str, context: dict[str, Any]) -> tuple[int, ...]
 
 
 def _name(module: Module, root: Path) -> str:
-    try:
-        return module.path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(module.path)
+    return display_name(module.path, root)  # never an absolute path of the machine

@@ -176,13 +176,18 @@ def _level_cell(level: Readability) -> str:
     return f"FK {level.grade} / SMOG {level.smog}"
 
 
-def _load(config_file: Path, language: str = "en"):
-    """Return (plugin options, course) for the program selected by mkdocs.yml or --program."""
+def _options(config_file: Path):
+    """Return the course plugin's options from mkdocs.yml; CourseError if it has no plugin."""
     config = load_mkdocs_config(config_file.resolve())
     if "course" not in config.plugins:
         raise CourseError(Problem(config_file.name, "the 'course' plugin is not listed under "
                                   "'plugins'.", fix="add '- course' to the plugins list."))
-    options = config.plugins["course"].config
+    return config.plugins["course"].config
+
+
+def _load(config_file: Path, language: str = "en"):
+    """Return (plugin options, course) for the program selected by mkdocs.yml or --program."""
+    options = _options(config_file)
     return options, pipeline.load(options, config_file.resolve().parent, language)
 
 
@@ -254,7 +259,7 @@ def lint(config_file: Path, modules: tuple[Path, ...]) -> None:
     _setup_logging(False)
     root = config_file.resolve().parent
     try:
-        options = load_mkdocs_config(config_file.resolve()).plugins["course"].config
+        options = _options(config_file)
         problems = []
         for path in modules:
             module = load_module(path, root)

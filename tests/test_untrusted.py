@@ -396,3 +396,99 @@ def test_a_logo_outside_the_project_is_refused(small, tmp_path_factory):
         "Error: curriculum/default.yml:4: the logo file '" + f"../{'../' * 8}"
         f"{str(outside).lstrip('/')}' is outside the project. Fix: put the image in the project, "
         "next to the program file.")
+
+
+# --- Every error in our words -----------------------------------------------------------------
+
+
+def test_lint_without_the_course_plugin(small):
+    small.replace("mkdocs.yml", "  - course:\n", "  - unused:\n")
+    small.write("mkdocs.yml", small.read("mkdocs.yml").split("  - unused:\n")[0]
+                + "markdown_extensions:\n  - site_builder.markup.config\n")
+    result = small.cli("lint", small.root / "modules/refusal-skills.md")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: mkdocs.yml: the 'course' plugin is not listed under 'plugins'. Fix: add "
+        "'- course' to the plugins list.")
+
+
+def test_a_languages_file_is_read_bounded_with_lines(small):
+    small.write("languages.yml", "fr:\n  name: Français\n  parts: [Lecture, Fiche, Guide]\n"
+                "  key_points: Points clés\n  steps: Étapes\n  avoid:\n"
+                "    - {pattern: 'drogu(é|ée', use: personne qui consomme}\n")
+    result = small.cli("check")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: languages.yml:7: field 'fr.avoid.pattern': 'drogu(é|ée' is not a pattern the "
+        "check can use: a '(' has no ')' (at character 6). Fix: write a Python regular "
+        "expression, such as '\\bantojos?\\b'; put a '\\' before a character meant as itself, "
+        "such as '\\(' or '\\[' (see 'Adding a language' in the README).")
+    small.write("languages.yml", "a: &a [*a, *a]\n" + "b: 1\n" * 3)
+    assert small.cli("check").output.strip().splitlines()[-1].startswith("Error: languages.yml:1: ")
+
+
+def test_a_bad_avoid_pattern_in_a_glossary(small):
+    glossary = small.read("modules/glossary.es.yml")
+    start = glossary.index("avoid:\n") + len("avoid:\n")
+    small.write("modules/glossary.es.yml", glossary[:start] + "  - pattern: '[abc'\n    use: x\n"
+                + glossary[start:])
+    line = glossary[:start].count("\n") + 1
+    result = small.cli("check", "--language", "es")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"modules/glossary.es.yml:{line}: field 'avoid.pattern': '[abc' is not a pattern " \
+           "the check can use: a '[' has no ']' (at character 1). Fix: " in result.output
+
+
+def test_a_bug_in_the_print_run_says_where_it_happened(tmp_path, monkeypatch, caplog):
+    import logging
+
+    from site_builder.pdf import handouts
+
+    def broken(plan, renderer, ready=None):
+        return {}["packets"]
+
+    monkeypatch.setattr(handouts, "make_print_materials", broken)
+    run = handouts.PrintRun(plan=None, cache=handouts.PdfCache(tmp_path / "cache"), workers=1)
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.site_builder.failures"):
+        run.start()
+        with pytest.raises(CourseError) as error:
+            run.wait(tmp_path / "site")
+    assert re.fullmatch(
+        r"\(PDFs\): the PDFs could not be made: an unexpected error \(KeyError: 'packets'\) at "
+        r"test_untrusted\.py:\d+ \(from site_builder/pdf/handouts\.py:\d+\)\. Fix: this is not a "
+        r"mistake in the course: run the command again with '-v' to see the whole traceback, "
+        r"and report it to site-builder's maintainers with that output\.", str(error.value))
+    assert "Traceback" in caplog.text and "in broken" in caplog.text
+
+
+HOOK = """\
+from mkdocs.exceptions import PluginError
+
+
+def on_files(files, config):
+    raise PluginError("the other plugin cannot go on: its setting 'x' is missing.")
+"""
+
+
+@pytest.mark.parametrize("raised", ["PluginError", "ValueError"])
+def test_another_plugins_error_is_shown_not_dropped(small, raised):
+    small.disable_pdfs()
+    small.write("hooks/other.py", HOOK if raised == "PluginError" else HOOK.replace(
+        'raise PluginError("the other plugin cannot go on: its setting \'x\' is missing.")',
+        'raise ValueError("the other plugin broke")'))
+    small.write("mkdocs.yml", small.read("mkdocs.yml") + "hooks:\n  - hooks/other.py\n")
+    result = small.cli("build")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    last = result.output.strip().splitlines()[-1]
+    if raised == "PluginError":
+        assert "ERROR   -  the other plugin cannot go on: its setting 'x' is missing." in (
+            result.output)
+        assert last == ("Error: mkdocs.yml: the build stopped: Aborted with a BuildError! Fix: "
+                        "fix the errors or warnings listed above (from MkDocs or another "
+                        "plugin).")
+    else:
+        assert re.fullmatch(r"Error: mkdocs\.yml: the build stopped: an unexpected error "
+                            r"\(ValueError: the other plugin broke\) at other\.py:5 \(from "
+                            r"site_builder/plugin/building\.py:\d+\)\. Fix: this is not a mistake "
+                            r"in the course: .*", last)
+    assert not small.site.exists()

@@ -25,8 +25,8 @@ class Language:
     avoid: tuple[dict[str, str], ...] = ()
 
 
-def _read(path: Path) -> dict[str, Language]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def _read(path: Path, data: dict | None = None) -> dict[str, Language]:
+    data = data if data is not None else yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     found = {}
     for code, entry in data.items():
         entry = dict(entry)
@@ -51,14 +51,10 @@ def register_project_languages(root: Path) -> None:
     path = (root / "languages.yml").resolve()
     if path in _REGISTERED or not path.is_file():
         return
-    from site_builder.errors import CourseError, Problem
+    from site_builder.config.rules import read_languages
 
-    try:
-        LANGUAGES.update(_read(path))
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as e:
-        raise CourseError(Problem("languages.yml", f"a language entry cannot be read ({e}).",
-                                  fix="give each language: name, parts (3 headings), "
-                                  "key_points, steps; see 'Adding a language' in the README."))
+    # The bounded reader and a schema: every mistake with its line (rules.py).
+    LANGUAGES.update(_read(path, read_languages(path)))
     _REGISTERED.add(path)
 
 

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +14,15 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
 
 from site_builder.errors import CourseError, Problem
 from site_builder.pdf.handouts import collected_print_runs
+from site_builder.utils.failures import unexpected
+
+
+class CourseBuildError(PluginError):
+    """The course plugin's PluginError: the author's problems, raised again as CourseError."""
 
 
 def load_mkdocs_config(config_file: Path, **overrides) -> MkDocsConfig:
@@ -63,7 +69,10 @@ def _build_one(config_file: Path, site_dir: Path, strict: bool) -> MkDocsConfig:
             if plugin is not None and getattr(plugin, "error", None):
                 raise plugin.error from None
             raise CourseError(Problem(config_file.name, f"the build stopped: {e}",
-                                      fix="fix the warnings listed above.")) from None
+                                      fix="fix the errors or warnings listed above (from MkDocs "
+                                      "or another plugin).")) from None
+        except Exception as e:  # noqa: BLE001 (a Markdown extension, another plugin, a bug)
+            raise CourseError(unexpected(e, config_file.name, "the build stopped")) from None
     return config
 
 
@@ -98,8 +107,12 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 class _DropErrors(logging.Filter):
+    """Drop MkDocs' ERROR line for the course plugin's own error (raised with its fix instead);
+    keep every other: another plugin's error is the only explanation of its BuildError."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno < logging.ERROR
+        return record.levelno < logging.ERROR or not isinstance(sys.exc_info()[1],
+                                                                 CourseBuildError)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
@@ -36,6 +35,7 @@ from site_builder.pdf.handouts import (
     shutdown_workers,
 )
 from site_builder.plugin import last_good, live, offline
+from site_builder.plugin.building import CourseBuildError
 from site_builder.plugin.editions import Edition, site_languages
 from site_builder.plugin.weight import compact_html, trim_theme_stylesheets
 from site_builder.renderer.pages import course_messages
@@ -142,7 +142,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         kept = last_good.last_good(key, error)
         if kept is None:
             self.error = error
-            raise PluginError(str(error)) from None
+            raise CourseBuildError(str(error)) from None
         self.course, site = kept
         self.pages, self.print_run = site.pages, None
         return site
@@ -184,7 +184,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             return  # the main language's build has said it
         if stops:
             self.error = CourseError(problem)
-            raise PluginError(str(self.error))
+            raise CourseBuildError(str(self.error))
         warn_without_stopping(str(problem))  # 'on_shortfall: warn' never stops a build
 
     def _languages(self, config: MkDocsConfig) -> None:
@@ -312,7 +312,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
             run.wait(site_dir)
         except CourseError as e:
             self.error = e
-            raise PluginError(str(e)) from None
+            raise CourseBuildError(str(e)) from None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         for path in (self.config.modules_dir, self.config.templates_dir,

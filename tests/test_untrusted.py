@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from site_builder.errors import CourseError
 from site_builder.structure import budget
 from site_builder.structure.budget import MAX_STEPS
+from tests.support.browser import launch_chromium, serve_site
 
 from .conftest import REPO
 from .test_variables import MODULE, _apply, _module
@@ -492,3 +493,103 @@ def test_another_plugins_error_is_shown_not_dropped(small, raised):
                             r"site_builder/plugin/building\.py:\d+\)\. Fix: this is not a mistake "
                             r"in the course: .*", last)
     assert not small.site.exists()
+
+
+# --- The browser enforces it too: a Content-Security-Policy -------------------------------------
+
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+                          (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+"""
+SEEDED = ('<script>window.__seeded = 1;</script>'
+          '<img id="seeded" src="http://127.0.0.2:9/pixel.png" alt="">'
+          '<button id="seeded-button" onclick="window.__clicked = 1">x</button>')
+
+
+@pytest.mark.slow
+def test_every_page_kind_runs_under_the_policy_and_the_policy_blocks_what_slips_in(built_small):
+    from .test_client_phone import SPEECH_STUB, VOICES
+    from .test_gates import kind_pages
+
+    site = built_small.site
+    pages = kind_pages(site)
+    assert {language for language, _ in pages} == {"en", "es"} and len(pages) >= 18
+    policy = (site / "_headers").read_text().split("Content-Security-Policy: ")[1].split("\n")[0]
+    assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy
+    errors: list[str] = []
+    with launch_chromium() as browser, serve_site(site) as base:
+        context = browser.new_context()
+        context.add_init_script(SPEECH_STUB % json.dumps(VOICES) + WATCH_CSP)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        for (language, kind), path in sorted(pages.items()):
+            page.goto(base + path.removesuffix("index.html"), wait_until="load")
+            meta = page.locator("meta[http-equiv=Content-Security-Policy]")
+            assert meta.count() == 1, path
+            assert page.evaluate("window.__csp") == [], path
+        # Everything works under the policy: offline, search, Listen, palette, languages.
+        page.goto(base + "week-01/session-3/")
+        page.wait_for_function("() => document.querySelector('[data-offline-note]')"
+                               ".dataset.state === 'ready'", timeout=30_000)
+        page.locator("[data-md-component=search-query]").click()
+        page.locator("[data-md-component=search-query]").fill("cravings")
+        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        page.keyboard.press("Escape")
+        page.locator("[data-listen-play]").click()
+        assert page.evaluate("__speech.spoken")[0]["lang"] == "en"
+        scheme = page.evaluate("document.body.dataset.mdColorScheme")
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        assert page.evaluate("document.body.dataset.mdColorScheme") != scheme
+        page.locator(".md-header__option .md-select").hover()
+        page.locator("a.md-select__link[hreflang=es]").click()
+        page.wait_for_url("**/es/week-01/session-3/")
+        assert page.evaluate("document.documentElement.lang") == "es"
+        assert page.evaluate("window.__csp") == [] and errors == []
+        # What would slip into a page is blocked: an inline script, a remote image, a handler.
+        def seed(route):
+            body = route.fetch().text().replace("</article>", SEEDED + "</article>", 1)
+            route.fulfill(body=body, headers={"content-type": "text/html; charset=utf-8"})
+
+        context.close()  # a page the service worker serves would not be routed
+        context = browser.new_context(service_workers="block")
+        context.add_init_script(WATCH_CSP)
+        page = context.new_page()
+        context.route("**/week-01/session-1/", seed)
+        page.goto(base + "week-01/session-1/")
+        page.locator("#seeded-button").click()
+        page.wait_for_function("() => window.__csp.length >= 3")
+        found = page.evaluate("window.__csp")
+        assert page.evaluate("[window.__seeded, window.__clicked]") == [None, None]
+        context.close()
+    assert sorted(found) == ["img-src http://127.0.0.2:9/pixel.png", "script-src-attr inline",
+                             "script-src-elem inline"], found
+
+
+def test_the_policy_hashes_the_pages_inline_scripts_and_styles(tmp_path):
+    from site_builder.plugin import csp
+
+    page = ('<!doctype html><html><head><meta charset="utf-8"><script>var a = 1;</script>'
+            '<script id="__config" type="application/json">{"x": 1}</script>'
+            '<script src="assets/javascripts/bundle.0123abcd.min.js"></script></head>'
+            '<body><textarea style="--rows: 3"></textarea></body></html>')
+    for path in ("index.html", "week-01/index.html", "es/index.html"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(page.replace("1;", "2;") if path.startswith("es") else page)
+    (tmp_path / "assets/javascripts").mkdir(parents=True)
+    (tmp_path / "assets/javascripts/bundle.0123abcd.min.js").write_text("")
+    rule = csp.protect(tmp_path, skip=("es",))
+    assert rule.startswith(f"default-src 'self'; script-src 'self' {csp._hash('var a = 1;')} "
+                           f"{csp._hash('var a = 2;')}; style-src 'self' 'unsafe-hashes' "
+                           f"{csp._hash('--rows: 3')}; img-src 'self' data:;")
+    assert "object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'" in rule
+    home = (tmp_path / "index.html").read_text()
+    assert home.startswith('<!doctype html><html><head><meta charset="utf-8"><meta http-equiv='
+                           f'"Content-Security-Policy" content="{rule}"><script>')
+    assert "Content-Security-Policy" not in (tmp_path / "es/index.html").read_text()  # its own
+    headers = (tmp_path / "_headers").read_text()
+    assert f"/*\n  Content-Security-Policy: {rule}; frame-ancestors 'none'\n" in headers
+    assert "/sw.js\n  Cache-Control: no-cache\n" in headers
+    assert "/week-01/\n  Cache-Control: no-cache\n" in headers
+    assert ("/assets/javascripts/bundle.0123abcd.min.js\n  Cache-Control: public, "
+            "max-age=31536000, immutable\n") in headers

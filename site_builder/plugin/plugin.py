@@ -34,7 +34,7 @@ from site_builder.pdf.handouts import (
     hand_over,
     shutdown_workers,
 )
-from site_builder.plugin import last_good, live, offline
+from site_builder.plugin import csp, last_good, live, offline
 from site_builder.plugin.building import CourseBuildError
 from site_builder.plugin.editions import Edition, site_languages
 from site_builder.plugin.weight import compact_html, trim_theme_stylesheets
@@ -294,6 +294,8 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         run, site_dir = self.print_run, Path(config.site_dir)
         trim_theme_stylesheets(site_dir)
+        csp.protect_build(site_dir, self.edition, directory_urls=config.use_directory_urls,
+                          serving=live.serving)  # before the service worker lists the pages
         offline.write_service_worker(  # lists the pages just written (not the PDFs)
             site_dir, self.course, course_messages(Path(self.config.templates_dir), self.course),
             skip=self.edition.others, directory_urls=config.use_directory_urls,

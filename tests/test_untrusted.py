@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,7 @@ from pathlib import Path
 import icalendar
 import pytest
 import tinyhtml5
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -593,3 +595,69 @@ def test_the_policy_hashes_the_pages_inline_scripts_and_styles(tmp_path):
     assert "/week-01/\n  Cache-Control: no-cache\n" in headers
     assert ("/assets/javascripts/bundle.0123abcd.min.js\n  Cache-Control: public, "
             "max-age=31536000, immutable\n") in headers
+
+
+# --- Records that last: reviews.yml -------------------------------------------------------------
+
+
+def _sign(project, module: str, by: str, date: str):
+    result = project.cli("review", "--sign", module, "--by", by, "--role", "Clinical director",
+                         "--date", date)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_signing_keeps_every_review_and_the_files_comments(small):
+    reviews = "curriculum/default/reviews.yml"
+    small.write(reviews, "# Reviewed at the monthly clinical meeting; minutes in the binder.\n"
+                "modules: {}\n")
+    _sign(small, "coping-with-cravings", "Dr. Ana Ruiz", "2026-03-02")
+    text = small.read(reviews)
+    small.write(reviews, text.replace("  coping-with-cravings:\n",
+                                      "  coping-with-cravings:  # the first module we reviewed\n"))
+    small.replace("modules/coping-with-cravings.md", "## Key points\n",
+                  "## Key points\n\n- A point added after the review.\n")
+    _sign(small, "coping-with-cravings", "R. Lee", "2026-04-01")
+    _sign(small, "refusal-skills", "R. Lee", "2026-04-01")
+    _sign(small, "coping-with-cravings", "Dr. Ana Ruiz", "2026-05-04")
+    text = small.read(reviews)
+    assert text.startswith("# Reviewed at the monthly clinical meeting; minutes in the binder.\n")
+    assert "  coping-with-cravings:  # the first module we reviewed\n" in text
+    data = yaml.safe_load(text)["modules"]
+    latest = data["coping-with-cravings"]
+    assert (latest["reviewed_by"], str(latest["reviewed_on"])) == ("Dr. Ana Ruiz", "2026-05-04")
+    assert [(r["reviewed_by"], str(r["reviewed_on"])) for r in latest["earlier"]] == [
+        ("R. Lee", "2026-04-01"), ("Dr. Ana Ruiz", "2026-03-02")]
+    assert latest["earlier"][1]["fingerprint"] != latest["fingerprint"]  # the version then
+    assert latest["earlier"][0]["fingerprint"] == latest["fingerprint"]
+    assert list(data) == ["coping-with-cravings", "refusal-skills"]
+    result = small.cli("review", "-o", small.root / "sheets.pdf")
+    assert "2 reviewed, 0 changed since review, 4 never reviewed" in result.output
+
+
+def test_a_sign_killed_while_writing_leaves_the_previous_record_whole(small):
+    folder = small.root / "curriculum/default"
+    _sign(small, "coping-with-cravings", "Dr. Ana Ruiz", "2026-03-02")
+    before = (folder / "reviews.yml").read_bytes()
+    script = textwrap.dedent(f"""
+        import os, time
+        import click
+        os.fsync = lambda fd: time.sleep(120)  # the disk is slow: the write is under way
+        from site_builder.cli import main
+        main(["review", "--sign", "refusal-skills", "--by", "R. Lee", "--role", "Director",
+              "-f", {str(small.config)!r}], standalone_mode=False)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], start_new_session=True,
+                             env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.stat().st_size for p in folder.glob(".reviews.yml.*.tmp")):
+            assert time.monotonic() < deadline and child.poll() is None, "never wrote"
+            time.sleep(0.05)
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    assert (folder / "reviews.yml").read_bytes() == before
+    _sign(small, "refusal-skills", "R. Lee", "2026-04-01")  # and the next one goes through
+    assert set(yaml.safe_load((folder / "reviews.yml").read_text())["modules"]) == {
+        "coping-with-cravings", "refusal-skills"}

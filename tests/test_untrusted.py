@@ -661,3 +661,12 @@ def test_a_sign_killed_while_writing_leaves_the_previous_record_whole(small):
     _sign(small, "refusal-skills", "R. Lee", "2026-04-01")  # and the next one goes through
     assert set(yaml.safe_load((folder / "reviews.yml").read_text())["modules"]) == {
         "coping-with-cravings", "refusal-skills"}
+
+
+def test_no_message_names_a_path_of_the_machine(small):
+    import shutil as files
+
+    files.rmtree(small.root / "modules")
+    result = small.cli("check")
+    assert result.exit_code == 1 and "modules" in result.output
+    assert str(small.root) not in result.output

@@ -28,9 +28,11 @@ class CourseBuildError(PluginError):
 def load_mkdocs_config(config_file: Path, **overrides) -> MkDocsConfig:
     """Return the validated MkDocs config; raise CourseError naming the file on a bad config."""
     try:
-        return load_config(str(config_file), **overrides)
-    except MkDocsException as e:
-        raise CourseError(Problem(config_file.name, str(e).strip())) from None
+        with _project_paths(config_file.parent):
+            return load_config(str(config_file), **overrides)
+    except MkDocsException as e:  # its paths as the author knows them, not the machine's
+        message = str(e).strip().replace(f"{config_file.parent}{os.sep}", "")
+        raise CourseError(Problem(config_file.name, message)) from None
     except OSError as e:
         raise CourseError(Problem(config_file.name, f"cannot be read ({e.strerror}).",
                                   fix="check that the file exists and that you may read "
@@ -104,6 +106,32 @@ def _swap_in(staging: Path, target: Path) -> None:
     staging.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+class _RelativePaths(logging.Filter):
+    """MkDocs' messages about the config name the project's files by absolute paths: shorten
+    them to the project-relative names the author knows."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.prefix = f"{root}{os.sep}"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.prefix in message:
+            record.msg, record.args = message.replace(self.prefix, ""), ()
+        return True
+
+
+@contextlib.contextmanager
+def _project_paths(root: Path) -> Iterator[None]:
+    logger = logging.getLogger("mkdocs.config")
+    relative = _RelativePaths(root)
+    logger.addFilter(relative)
+    try:
+        yield
+    finally:
+        logger.removeFilter(relative)
 
 
 class _DropErrors(logging.Filter):

@@ -37,6 +37,7 @@ from site_builder.programs import (
 from site_builder.renderer.pages import course_messages, template_roots
 from site_builder.structure.hours import hours_report, shortfall_problem
 from site_builder.structure.loading import load_module
+from site_builder.utils.paths import display_name
 
 CONFIG = click.option("-f", "--config-file", type=click.Path(path_type=Path),
                       default=Path("mkdocs.yml"), show_default=True,
@@ -97,7 +98,7 @@ def build(config_file: Path, program: str | None, site_dir: Path | None, strict:
                             site_dir=site_dir or _select_program(config_file, program))
     except CourseError as e:
         _fail(e)
-    click.echo(f"Site built in {target}")
+    click.echo(f"Site built in {display_name(target, config_file.resolve().parent)}/")
 
 
 @main.command("list")
@@ -353,7 +354,7 @@ def review(config_file: Path, program: str | None, sign_ids: tuple[str, ...],
             path = reviews.sign(course, list(sign_ids), reviewed_by=reviewed_by, role=role,
                                 date=date.date() if date else None)
             click.echo(f"Recorded the review of {', '.join(sign_ids)} by {reviewed_by} in "
-                       f"{path.relative_to(root) if path.is_relative_to(root) else path}.")
+                       f"{display_name(path, root)}.")
             return
         statuses = list(reviews.review_status(course).values())
         _print_reviews(course, statuses)

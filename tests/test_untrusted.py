@@ -101,9 +101,9 @@ def test_a_part_with_thousands_of_marks(tmp_path):
 
 def test_the_budget_leaves_ordinary_marks_alone(tmp_path):
     marks = ("{% for step in ['Breathe', 'Walk', 'Call'] %}{{ loop.index }}. {{ step }} "
-             "{% endfor %}{{ program_name | upper }} {{ '%s' % phone }} {{ phone ~ '!' }}")
+             "{% endfor %}{{ program_name | upper }} {{ '%s' % phone }} {{ phone ~ ', ext. 2' }}")
     module = _apply(tmp_path, _module(tmp_path, _with_marks(marks)[0]))
-    assert "1. Breathe 2. Walk 3. Call RIVERSIDE EVENING IOP 555-0142 555-0142!" in module.reading
+    assert "1. Breathe 2. Walk 3. Call RIVERSIDE EVENING IOP 555-0142 555-0142, ext. 2" in module.reading
 
 
 def _seed(project, marks: str, module: str = "coping-with-cravings") -> str:

@@ -670,3 +670,14 @@ def test_no_message_names_a_path_of_the_machine(small):
     result = small.cli("check")
     assert result.exit_code == 1 and "modules" in result.output
     assert str(small.root) not in result.output
+
+
+def test_markup_built_by_a_modules_marks_prints_as_text(tmp_path):
+    from site_builder.markup.config import render
+
+    marks = "{{ '<scr' ~ 'ipt>alert(1)</scr' ~ 'ipt>' }} {{ '<img src=x onerror=go()>' }}"
+    module = _apply(tmp_path, _module(tmp_path, _with_marks(marks)[0]))
+    page = render(module.reading)
+    assert "<script>alert(1)</script> <img src=x onerror=go()>" in _text(page)
+    assert not [el for el in tinyhtml5.parse(page).iter()
+                if str(el.tag).endswith(("}script", "}img"))]

@@ -35,6 +35,7 @@ from site_builder.programs import (
 from site_builder.renderer.pages import course_messages, template_roots
 from site_builder.structure.hours import hours_report
 from site_builder.structure.loading import load_module
+from site_builder.utils.paths import display_name
 
 CONFIG = click.option("-f", "--config-file", type=click.Path(path_type=Path),
                       default=Path("mkdocs.yml"), show_default=True,
@@ -95,7 +96,7 @@ def build(config_file: Path, program: str | None, site_dir: Path | None, strict:
                             site_dir=site_dir or _select_program(config_file, program))
     except CourseError as e:
         _fail(e)
-    click.echo(f"Site built in {target}")
+    click.echo(f"Site built in {display_name(target, config_file.resolve().parent)}/")
 
 
 @main.command("list")
@@ -203,13 +204,18 @@ def _level_cell(level: Readability) -> str:
     return f"FK {level.grade} / SMOG {level.smog}"
 
 
-def _load(config_file: Path, language: str | None = None):
-    """Return (plugin options, course) for the program selected by mkdocs.yml or --program."""
+def _options(config_file: Path):
+    """Return the course plugin's options from mkdocs.yml; CourseError if it has no plugin."""
     config = load_mkdocs_config(config_file.resolve())
     if "course" not in config.plugins:
         raise CourseError(Problem(config_file.name, "the 'course' plugin is not listed under "
                                   "'plugins'.", fix="add '- course' to the plugins list."))
-    options = config.plugins["course"].config
+    return config.plugins["course"].config
+
+
+def _load(config_file: Path, language: str | None = None):
+    """Return (plugin options, course) for the program selected by mkdocs.yml or --program."""
+    options = _options(config_file)
     return options, pipeline.load(options, config_file.resolve().parent, language)
 
 
@@ -283,7 +289,7 @@ def lint(config_file: Path, modules: tuple[Path, ...]) -> None:
     _setup_logging(False)
     root = config_file.resolve().parent
     try:
-        options = load_mkdocs_config(config_file.resolve()).plugins["course"].config
+        options = _options(config_file)
         problems = []
         for path in modules:
             module = load_module(path, root)
@@ -379,7 +385,7 @@ def review(config_file: Path, program: str | None, sign_ids: tuple[str, ...],
             path = reviews.sign(course, list(sign_ids), reviewed_by=reviewed_by, role=role,
                                 date=date.date() if date else None)
             click.echo(f"Recorded the review of {', '.join(sign_ids)} by {reviewed_by} in "
-                       f"{path.relative_to(root) if path.is_relative_to(root) else path}.")
+                       f"{display_name(path, root)}.")
             return
         statuses = list(reviews.review_status(course).values())
         _print_reviews(course, statuses)

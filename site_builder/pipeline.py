@@ -27,6 +27,7 @@ from site_builder.checks.safety import course_problems
 from site_builder.config.languages import localized
 from site_builder.errors import CourseError, Problem
 from site_builder.i18n import extract
+from site_builder.markup.escape import html_nav
 from site_builder.pdf.handouts import PdfCache, PrintPlan, PrintRun, PrintSettings, form_font
 from site_builder.renderer.calendars import calendar_files
 from site_builder.renderer.pages import build_nav, course_messages, render_pages, template_roots
@@ -34,6 +35,7 @@ from site_builder.structure.hours import shortfall_problem
 from site_builder.structure.lengths import length_mismatch as _length_mismatch
 from site_builder.structure.loading import load_course, read_curriculum
 from site_builder.structure.reviews import require_review
+from site_builder.utils.paths import refuse_links_out
 
 if TYPE_CHECKING:
     from site_builder.structure.course import Course
@@ -68,6 +70,9 @@ def load(options, root: Path, language: str | None = None) -> Course:
     `<id>.<language>.md` translation, crisis lines their `crisis-lines.<language>.yml`); by
     default in the program's own language (`main_language`)."""
     language = language or main_language(options, root)
+    refuse_links_out(root, folders=(Path(options.modules_dir), Path(options.templates_dir),
+                                    Path(options.curriculum).with_suffix("")),
+                     files=(Path(options.curriculum), Path(options.crisis_lines)))
     course = load_course(Path(options.curriculum), Path(options.modules_dir),
                          localized(Path(options.crisis_lines), language), root=root,
                          language=language)
@@ -113,7 +118,7 @@ def prepare(course: Course, options, root: Path) -> Site:
     pages = render_pages(course, templates, facilitator_pages=options.facilitator_pages,
                          extra={"reading_levels": reading_levels(course), "pdfs": options.pdfs,
                                 "limits": limits(options)})
-    nav = build_nav(course, templates, facilitator_pages=options.facilitator_pages)
+    nav = html_nav(build_nav(course, templates, facilitator_pages=options.facilitator_pages))
     files = calendar_files(course, course_messages(templates, course))
     return Site(course, pages, nav, files)
 

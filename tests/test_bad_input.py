@@ -306,10 +306,7 @@ CASES: dict[str, tuple[tuple, str]] = {
           "[p]: https://t.example/pixel.png\n\n# Facilitator guide\n")),
         "modules/refusal-skills.md:{line:[p]: https}: the image 'https://t.example/pixel.png' "
         f"would be loaded from another website. Fix: {REMOTE_FIX}"),
-    "a script built from Jinja pieces": (
-        (_in_worksheet("{{ '<scr' ~ 'ipt>alert(1)</scr' ~ 'ipt>' }}"),),
-        f"modules/refusal-skills.md:{{line:scr}}: the HTML tag <script> is not allowed in a "
-        f"module. Fix: {TAG_FIX}"),
+    # A script built from Jinja pieces ('<scr' ~ 'ipt>') prints as text: test_untrusted.py.
     # --- templates and program values in modules ----------------------------------------------
     "undefined module variable": (
         (_in_worksheet("Call {{ sponsor_phone }} today."),),

@@ -210,13 +210,13 @@ def test_offline_after_one_visit(browser, built_small):
     page = context.new_page()
     with serve_site(site) as base:
         page.goto(base + "week-01/session-1/")
-        page.wait_for_function("document.querySelector('[data-offline-note]')"
+        page.wait_for_function("() => document.querySelector('[data-offline-note]')"
                                ".dataset.state === 'ready'", timeout=30_000)
         note = page.locator("[data-offline-note]").inner_text()
         assert note.startswith("Available offline")
         assert page.goto(base + handout.as_posix()).status == 200  # the client opens a handout
         page.goto(base + "week-01/")
-        page.wait_for_function(f"caches.match({json.dumps(base + handout.as_posix())})"
+        page.wait_for_function(f"() => caches.match({json.dumps(base + handout.as_posix())})"
                                ".then(found => Boolean(found))", timeout=10_000)
     context.set_offline(True)  # and the server is gone too
     page.goto(base + "week-02/session-2/")  # never opened before
@@ -339,7 +339,7 @@ def test_axe_finds_nothing_with_every_new_part_showing(browser, built_tracks, sc
         with serve_site(built_tracks.site) as base:
             for path in ("", "schedule/", "week-01/evening-1/", "es/"):
                 page.goto(base + path)
-                page.wait_for_function("document.querySelector('[data-offline-note]')"
+                page.wait_for_function("() => document.querySelector('[data-offline-note]')"
                                        ".dataset.state === 'ready'", timeout=30_000)
                 if path != "schedule/":
                     assert page.locator("[data-listen]").is_visible()

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import markdown
 import yaml
 
+from site_builder.utils.paths import display_name
+
 if TYPE_CHECKING:
     from site_builder.structure.course import Course, Module
 
@@ -296,11 +298,20 @@ def glossary_rules(module: Module, root: Path) -> list[tuple[re.Pattern[str], st
         return []
     name = f"glossary.{module.language}.yml"
     for path in (module.path.parent / name, root / "modules" / name):
-        if path.is_file():
-            data = _yaml_file(path)
-            return [(re.compile(rule["pattern"], re.I), rule["use"], rule.get("why", ""))
-                    for rule in data.get("avoid", [])]
+        if path.is_file():  # read bounded and checked, once per version (config/rules.py)
+            return [(re.compile(rule.pattern, re.I), rule.use, rule.why)
+                    for rule in _glossary(path, root)]
     return []
+
+
+def _glossary(path: Path, root: Path):
+    from site_builder.config.rules import read_glossary
+
+    stat = path.stat()
+    key = ("glossary", str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _YAML_FILES:
+        _YAML_FILES[key] = read_glossary(path, display_name(path, root))
+    return _YAML_FILES[key]
 
 
 def glossary_findings(module: Module, name: str,
@@ -360,7 +371,4 @@ def reading_levels(course: Course) -> dict[str, dict[str, Readability]]:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return display_name(path, root)  # never an absolute path of the machine

@@ -25,8 +25,8 @@ class Language:
     avoid: tuple[dict[str, str], ...] = ()
 
 
-def _read(path: Path) -> dict[str, Language]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def _read(path: Path, data: dict | None = None) -> dict[str, Language]:
+    data = data if data is not None else yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     found = {}
     for code, entry in data.items():
         entry = dict(entry)
@@ -58,18 +58,12 @@ def register_project_languages(root: Path) -> None:
         key = (path, None, None)
     if _PROJECT[0] == key:
         return
-    from site_builder.errors import CourseError, Problem
+    from site_builder.config.rules import read_languages
 
     LANGUAGES.clear()
     LANGUAGES.update(_BUILT_IN)
-    if key[1] is not None:
-        try:
-            LANGUAGES.update(_read(path))
-        except (yaml.YAMLError, KeyError, TypeError, ValueError) as e:
-            raise CourseError(Problem("languages.yml", f"a language entry cannot be read ({e}).",
-                                      fix="give each language: name, parts (3 headings), "
-                                      "key_points, steps; see 'Adding a language' in the "
-                                      "README.")) from None
+    if key[1] is not None:  # the bounded reader and a schema, every mistake with its line
+        LANGUAGES.update(_read(path, read_languages(path)))
     _PROJECT[0] = key
 
 

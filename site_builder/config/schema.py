@@ -8,6 +8,7 @@ from datetime import date, time
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -38,6 +39,24 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # (texts.py picks the build's language).
 Localized = Text | Annotated[dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], Text],
                              Field(min_length=1)]
+
+
+def _plain_name(value: str) -> str:
+    """A name is plain text: markup in it ('<', '>', '&amp;') can never be meant."""
+    found = re.search(r"[<>]|&#?[0-9A-Za-z]+;", value)
+    if found:
+        raise course_error(f"{value!r} holds {found[0]!r}, but a name is plain text: it cannot "
+                           "hold '<', '>' or an HTML reference such as '&amp;'.", "write the "
+                           "name as it should be shown, without them ('&' alone is fine).",
+                           field=True)
+    return value
+
+
+# A name (the program's, a track's, a session's, a crisis line's): plain text, in one form or
+# one per language.
+Name = Annotated[Text, AfterValidator(_plain_name)]
+LocalizedName = Name | Annotated[dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")],
+                                      Name], Field(min_length=1)]
 Phase = Literal["engagement", "early-recovery", "relapse-prevention", "maintenance"]
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SPANISH_DAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
@@ -183,7 +202,7 @@ class ModuleMeta(_Strict):
 class CrisisLine(_Strict):
     """A crisis or help line shown in the footer of every page and handout."""
 
-    name: Localized
+    name: LocalizedName
     contact: Text
     tel: Annotated[str, StringConstraints(pattern=TEL_PATTERN)] | None = None
     text: Annotated[str, StringConstraints(pattern=SMS_PATTERN)] | None = None
@@ -200,7 +219,7 @@ class SessionEntry(_Strict):
     """A module placed in a track under the program's own title for that session."""
 
     module: Slug
-    title: Localized
+    title: LocalizedName
 
 
 # A session of a track: a module id, or {module: id, title: the program's title for it}.
@@ -241,7 +260,7 @@ class Track(_Strict):
     """
 
     id: Slug
-    name: Localized
+    name: LocalizedName
     code: Annotated[str, StringConstraints(pattern=TRACK_CODE_PATTERN)] | None = None
     days: list[Day] | None = Field(default=None, min_length=1, max_length=7)
     steps: list[DaysStep] | None = Field(default=None, min_length=1)
@@ -365,7 +384,7 @@ class Curriculum(_Strict):
     several groups and services use 'tracks'.
     """
 
-    program: Localized
+    program: LocalizedName
     weeks: int = Field(ge=1, le=52)
     min_weeks: int = Field(default=12, ge=1, le=52)
     max_weeks: int = Field(default=16, ge=1, le=52)

@@ -34,6 +34,7 @@ from site_builder.renderer.paths import (
     course_pdf,
     session_pdf,
 )
+from site_builder.utils.failures import unexpected
 
 if TYPE_CHECKING:
     from site_builder.structure.course import Course, Session
@@ -301,9 +302,7 @@ class Renderer:
             pdf, error, seconds = future.result()
             self.report.seconds += seconds
             if error:
-                problems.append(Problem(todo[key][0].path, error,
-                                        fix="use only local images and styles (no http:// or "
-                                        "https:// addresses) in modules and print templates."))
+                problems.append(Problem(todo[key][0].path, error, fix=_render_fix(error)))
                 continue
             self.cache.put(key, pdf)
             if count:
@@ -440,9 +439,8 @@ class PrintRun:
             pass
         except CourseError as e:
             self.error = e
-        except Exception as e:  # noqa: BLE001 (a worker crash: reported, never a traceback)
-            self.error = CourseError(Problem("(PDFs)", f"the PDFs could not be made: "
-                                             f"{type(e).__name__}: {e}"))
+        except Exception as e:  # noqa: BLE001 (a crash or a bug: where it happened, and -v)
+            self.error = CourseError(unexpected(e, "(PDFs)", "the PDFs could not be made"))
 
     def _ready(self, path: str, pdf: Path) -> None:
         with self._lock:
@@ -500,6 +498,15 @@ def hand_over(run: PrintRun, site_dir: Path) -> bool:
         return False
     _COLLECTED.append((run, site_dir))
     return True
+
+
+def _render_fix(error: str) -> str:
+    """The fix for a PDF WeasyPrint could not render: a file it may not fetch, or anything else."""
+    if error.startswith("a PDF refers to a file"):
+        return ("use only local images and styles (no http:// or https:// addresses) in modules "
+                "and print templates.")
+    return ("check the print templates (templates/print/, or the program's own) and the "
+            "module's HTML for this PDF; 'site-builder handout MODULE_ID' renders one alone.")
 
 
 # A document that asks for at most N pages (`data-fit-pages="N"`, the client handout) and gets

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,20 +15,29 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
 
 from site_builder.errors import CourseError, Problem
 from site_builder.pdf.handouts import collected_print_runs
+from site_builder.utils.failures import unexpected
+
+
+class CourseBuildError(PluginError):
+    """The course plugin's PluginError: the author's problems, raised again as CourseError."""
 
 
 def load_mkdocs_config(config_file: Path, **overrides) -> MkDocsConfig:
     """Return the validated MkDocs config; raise CourseError naming the file on a bad config."""
     try:
-        return load_config(str(config_file), **overrides)
-    except MkDocsException as e:
-        raise CourseError(Problem(config_file.name, str(e).strip())) from None
+        with _project_paths(config_file.parent):
+            return load_config(str(config_file), **overrides)
+    except MkDocsException as e:  # its paths as the author knows them, not the machine's
+        message = str(e).strip().replace(f"{config_file.parent}{os.sep}", "")
+        raise CourseError(Problem(config_file.name, message)) from None
     except OSError as e:
-        raise CourseError(Problem(str(config_file), f"cannot be read ({e.strerror}).")) from None
+        raise CourseError(Problem(config_file.name, f"cannot be read ({e.strerror}).",
+                                  fix="check that the file exists and that you may read "
+                                  "it.")) from None
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = True) -> Path:
@@ -63,7 +73,10 @@ def _build_one(config_file: Path, site_dir: Path, strict: bool) -> MkDocsConfig:
             if plugin is not None and getattr(plugin, "error", None):
                 raise plugin.error from None
             raise CourseError(Problem(config_file.name, f"the build stopped: {e}",
-                                      fix="fix the warnings listed above.")) from None
+                                      fix="fix the errors or warnings listed above (from MkDocs "
+                                      "or another plugin).")) from None
+        except Exception as e:  # noqa: BLE001 (a Markdown extension, another plugin, a bug)
+            raise CourseError(unexpected(e, config_file.name, "the build stopped")) from None
     return config
 
 
@@ -97,9 +110,39 @@ def _swap_in(staging: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-class _DropErrors(logging.Filter):
+class _RelativePaths(logging.Filter):
+    """MkDocs' messages about the config name the project's files by absolute paths: shorten
+    them to the project-relative names the author knows."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.prefix = f"{root}{os.sep}"
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno < logging.ERROR
+        message = record.getMessage()
+        if self.prefix in message:
+            record.msg, record.args = message.replace(self.prefix, ""), ()
+        return True
+
+
+@contextlib.contextmanager
+def _project_paths(root: Path) -> Iterator[None]:
+    logger = logging.getLogger("mkdocs.config")
+    relative = _RelativePaths(root)
+    logger.addFilter(relative)
+    try:
+        yield
+    finally:
+        logger.removeFilter(relative)
+
+
+class _DropErrors(logging.Filter):
+    """Drop MkDocs' ERROR line for the course plugin's own error (raised with its fix instead);
+    keep every other: another plugin's error is the only explanation of its BuildError."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.ERROR or not isinstance(sys.exc_info()[1],
+                                                                 CourseBuildError)
 
 
 @contextlib.contextmanager

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import is_error_template
@@ -25,13 +24,15 @@ from mkdocs.utils import is_error_template
 from site_builder import pipeline
 from site_builder.errors import CourseError
 from site_builder.i18n import install
+from site_builder.markup.escape import html_label
 from site_builder.markup.worksheet import WorksheetExtension
 from site_builder.pdf.handouts import (
     PrintRun,
     hand_over,
     shutdown_workers,
 )
-from site_builder.plugin import address, live, main_language, offline
+from site_builder.plugin import address, csp, last_good, live, main_language, offline
+from site_builder.plugin.building import CourseBuildError
 from site_builder.plugin.editions import Edition, site_languages
 from site_builder.plugin.internals import own_plugins
 from site_builder.plugin.weight import compact_html, trim_theme_stylesheets
@@ -110,17 +111,18 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.course: Course | None = None
         self.error: CourseError | None = None
-        root = Path(config.config_file_path).parent
+        root, key = Path(config.config_file_path).parent, (config.config_file_path,
+                                                            config.theme["language"])
         try:
             self.course = pipeline.load(self.config, root, config.theme["language"])
             self.address = address.site_address(self.course.curriculum, config)
             site = pipeline.prepare(self.course, self.config, root)
+            last_good.keep(key, self.course, site)  # serve shows it while a later edit is wrong
             self.print_run = self._print_run(root, config) if self.config.pdfs else None
             self._check_hours()
             self._check_lengths()
         except CourseError as e:
-            self.error = e
-            raise PluginError(str(e)) from None
+            site = self._last_good_or_raise(e, key, config)
         self.pages = site.pages
         self._brand(config)
         self.assets.update(site.files)  # the .ics calendars
@@ -138,11 +140,24 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
         config.extra["crisis_lines"] = [line.model_dump() for line in self.course.crisis_lines]
         config.extra["program"] = self.course.curriculum.program
         config.extra["contact"] = pipeline.contact(self.course)  # in the footer of every page
-        self._set(config, "site_name", self.course.curriculum.program, "the program's name")
+        self._set(config, "site_name", html_label(self.course.curriculum.program),
+                  "the program's name")  # Material prints it as HTML (escape.py)
         site_url = address.site_url_setting(self.course.curriculum, config, self._folder())
         if site_url:  # one address: QR codes, canonical links, sitemap (address.py)
             self._set(config, "site_url", *site_url)
         config.markdown_extensions.append(WorksheetExtension())
+
+    def _last_good_or_raise(self, error: CourseError, key, config: MkDocsConfig
+                            ) -> pipeline.Site:
+        """Serve: go on with the last good course (last_good.py); otherwise stop the build."""
+        kept = last_good.last_good(key, error)
+        if kept is None:
+            self.error = error
+            raise CourseBuildError(str(error)) from None
+        self.course, site = kept
+        self.print_run = None
+        self.address = address.site_address(self.course.curriculum, config)
+        return site
 
     def _print_run(self, root: Path, config: MkDocsConfig) -> PrintRun:
         """The run that renders the PDFs in worker processes (started now, so the PDFs render
@@ -311,6 +326,8 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         trim_theme_stylesheets(site_dir)
+        csp.protect_build(site_dir, self.edition, directory_urls=config.use_directory_urls,
+                          serving=live.serving)  # before the service worker lists the pages
         offline.write_service_worker(  # lists the pages just written (not the PDFs)
             site_dir, self.course, course_messages(Path(self.config.templates_dir), self.course),
             skip=self.edition.others, directory_urls=config.use_directory_urls,
@@ -331,7 +348,7 @@ class CoursePlugin(BasePlugin[CoursePluginConfig]):
                 run.wait(site_dir)
             except CourseError as e:
                 self.error = e
-                raise PluginError(str(e)) from None
+                raise CourseBuildError(str(e)) from None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         for path in (self.config.modules_dir, self.config.templates_dir,

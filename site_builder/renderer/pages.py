@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from site_builder.i18n import (
     number,
     short_date,
 )
+from site_builder.markup.escape import attribute_text, css_string, plain_text
 from site_builder.markup.text import shift_headings
 from site_builder.renderer.paths import (  # noqa: F401
     COURSE_PDFS,
@@ -118,6 +120,9 @@ def make_environment(templates_dir: Path, course: Course | None = None) -> jinja
                                                       .weeks if course is not None else None)
     env.globals["language"] = language
     env.filters["interventions"] = interventions  # a progress note's steps, a sentence each
+    env.filters["text"], env.filters["css"] = plain_text, css_string  # program texts (escape.py)
+    env.filters["quoted"] = attribute_text  # inside quotes: front matter, an HTML attribute
+    env.filters["tel"] = lambda phone: re.sub(r"[^0-9+]", "", str(phone))  # digits to dial
     return env
 
 
@@ -375,7 +380,7 @@ def _display(env: jinja2.Environment, path: Path) -> str:
             return path.resolve().relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             pass
-    return str(path)
+    return path.name  # never an absolute path of the machine
 
 
 def _source(env: jinja2.Environment, name: str) -> str:

@@ -20,6 +20,7 @@ from site_builder.structure.scheduling import place_meetings, weekly_hours
 from site_builder.structure.sessions import make_sessions, variant_problems
 from site_builder.structure.texts import localize_curriculum, localize_lines, main_text
 from site_builder.structure.variables import apply_variables
+from site_builder.utils.paths import display_name, inside
 from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
 PARTS = ("Reading", "Worksheet", "Facilitator guide")
@@ -68,6 +69,11 @@ def load_course(
                                 f"'{curriculum.logo}' does not exist.",
                                 line=line_of(lines, ("logo",)),
                                 fix="put the image next to the program file, or fix the path."))
+    elif curriculum.logo and not inside(program_dir.parent / curriculum.logo, root):
+        problems.append(Problem(_name(curriculum_file, root), f"the logo file "
+                                f"'{curriculum.logo}' is outside the project.",
+                                line=line_of(lines, ("logo",)), fix="put the image in the "
+                                "project, next to the program file."))
     program_file = _name(curriculum_file, root)
     sessions = make_sessions(meetings, program_file=program_file, lines=lines,
                              problems=problems, warnings=warnings)
@@ -140,10 +146,7 @@ def _attempt(problems: list[Problem], load):
 
 
 def _name(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return display_name(path, root)  # never an absolute path of the machine
 
 
 def read_curriculum(path: Path, root: Path) -> Curriculum:

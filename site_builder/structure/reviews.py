@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,8 @@ from site_builder.config.messages import validate
 from site_builder.config.schema import Date, Slug, Text, _Strict, course_error
 from site_builder.errors import CourseError, Problem
 from site_builder.markup.text import fenced, split_front_matter
+from site_builder.structure.review_record import record_reviews
+from site_builder.utils.paths import display_name
 from site_builder.utils.yaml import line_of, parse_yaml, read_text
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ REVIEWS_FILE = "reviews.yml"
 PARTS = ("front matter", "reading", "worksheet", "guide")
 
 
-class Review(_Strict):
-    """One module's sign-off."""
+class PastReview(_Strict):
+    """One sign-off of a module: by whom, when, and the module as it was then."""
 
     reviewed_by: Text
     role: Text
@@ -54,6 +55,12 @@ class Review(_Strict):
                                "again with 'site-builder review --sign ID --by NAME --role "
                                "ROLE'.", field=True)
         return value
+
+
+class Review(PastReview):
+    """A module's latest sign-off, and every one before it (`earlier:`, newest first)."""
+
+    earlier: list[PastReview] = Field(default_factory=list)
 
 
 class ReviewsFile(_Strict):
@@ -102,10 +109,7 @@ def reviews_path(course: Course) -> Path:
 
 
 def _name(path: Path, course: Course) -> str:
-    try:
-        return path.resolve().relative_to(Path(course.root or ".").resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return display_name(path, Path(course.root or "."))  # never an absolute path
 
 
 def load_reviews(course: Course) -> tuple[ReviewsFile, dict]:
@@ -242,39 +246,18 @@ def sign(course: Course, module_ids: list[str], *, reviewed_by: str, role: str,
                                     reviewed_on=date or dt.date.today(), fingerprint=now.value,
                                     parts=now.parts)
     path = reviews_path(course)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_dump(entries), encoding="utf-8")
+    record_reviews(path, {m: entries[m] for m in module_ids}, _HEADER)  # review_record.py
     return path
 
 
 _HEADER = """\
 # Clinical sign-off of the modules this program uses: who reviewed each module, when, and a
-# fingerprint of the module (and its translations) as it was reviewed, part by part.
-# 'site-builder review' lists the modules never reviewed or changed since their review;
-# 'site-builder review --sign ID --by NAME --role ROLE' records a review (and rewrites this file).
+# fingerprint of the module (and its translations) as it was reviewed, part by part; the reviews
+# before the latest stay under 'earlier:'. 'site-builder review' lists the modules to review;
+# 'site-builder review --sign ID --by NAME --role ROLE' records a review (comments here are kept).
 # Keep it with the program, in version control: it is the record an audit asks for.
 """
 
 
-def _dump(entries: dict[str, Review]) -> str:
-    """Return reviews.yml: one block per module, in id order (JSON strings are valid YAML)."""
-    out = [_HEADER, "modules:\n"]
-    for module_id in sorted(entries):
-        review = entries[module_id]
-        out.append(f"  {module_id}:\n"
-                   f"    reviewed_by: {json.dumps(review.reviewed_by, ensure_ascii=False)}\n"
-                   f"    role: {json.dumps(review.role, ensure_ascii=False)}\n"
-                   f"    reviewed_on: {review.reviewed_on.isoformat()}\n"
-                   f"    fingerprint: \"{review.fingerprint}\"\n"
-                   "    parts:\n")
-        for language, parts in review.parts.items():
-            shown = ", ".join(f"{part}: \"{digest}\"" for part, digest in parts.items())
-            out.append(f"      {language}: {{{shown}}}\n")
-    return "".join(out)
-
-
 def _relative(path: Path, root: Path | None) -> str:
-    try:
-        return path.resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
-    except ValueError:
-        return path.name
+    return display_name(path, root or Path.cwd())  # never an absolute path

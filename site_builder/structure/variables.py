@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from site_builder.errors import CourseError, Problem
+from site_builder.markup.escape import module_value
+from site_builder.structure.budget import BoundedSandbox, OverBudget, budget, over_budget_message
 from site_builder.structure.course import Part
+from site_builder.utils.paths import display_name
 
 if TYPE_CHECKING:
     from site_builder.config.schema import Curriculum
@@ -31,10 +33,12 @@ _HELP = ("use only the program's values, such as '{{ phone }}', and '{% if %}' t
          "'Variables in modules' in the README).")
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, with '*' and '**' bounded so an expression cannot fill the memory."""
+class _Sandbox(BoundedSandbox):
+    """Jinja's sandbox, with '*' and '**' bounded so an expression cannot fill the memory, and
+    every loop, call and value counted against the module's budget (budget.py). A value
+    prints as text: the characters that make HTML are escaped (escape.py)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    printed = staticmethod(module_value)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _big_power(left, right):
@@ -83,8 +87,9 @@ def apply_variables(module: Module, curriculum: Curriculum, program_file: Path,
     names = module_variables(curriculum, program_file.stem)
     name = _name(module, root)
     audiences = {**parts, **{k: "client" for k in module.parts if k.startswith("key_point:")}}
-    rendered = {key: _render(module.parts[key], {**names, "audience": audience}, name, names)
-                for key, audience in audiences.items()}
+    with budget():  # one budget for the whole module (budget.py)
+        rendered = {key: _render(module.parts[key], {**names, "audience": audience}, name,
+                                 names) for key, audience in audiences.items()}
     points = [rendered[k].text for k in sorted(rendered) if k.startswith("key_point:")]
     return dataclasses.replace(module, key_points=points, parts=rendered,
                                **{part: rendered[part].text for part in parts})
@@ -124,6 +129,8 @@ def _syntax_message(jinja_message: str) -> tuple[str, str]:
 
 def _runtime_message(error: Exception, names: dict[str, Any]) -> tuple[str, str]:
     available = "Available: " + ", ".join(sorted(names)) + "."
+    if isinstance(error, OverBudget):
+        return over_budget_message(error)
     if isinstance(error, jinja2.UndefinedError):
         undefined = re.fullmatch(r"'(\w+)' is undefined", str(error.message))
         which = f": '{undefined[1]}' is undefined" if undefined else ""
@@ -156,7 +163,8 @@ def _line_map(part: Part, text: str, context: dict[str, Any]) -> tuple[int, ...]
         return part.lines
     marked = "\n".join(f"{_MARK}{i}{_MARK}{line}" for i, line in enumerate(part.text.split("\n")))
     try:
-        output = _ENV.from_string(marked).render(context)
+        with budget():  # the same work again, with its own budget
+            output = _ENV.from_string(marked).render(context)
     except Exception:  # noqa: BLE001 -- a mark inside a multi-line tag; fall back
         output = None
     if output is None or re.sub(f"{_MARK}\\d+{_MARK}", "", output) != text:
@@ -170,7 +178,4 @@ def _line_map(part: Part, text: str, context: dict[str, Any]) -> tuple[int, ...]
 
 
 def _name(module: Module, root: Path) -> str:
-    try:
-        return module.path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(module.path)
+    return display_name(module.path, root)  # never an absolute path of the machine

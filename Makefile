@@ -18,10 +18,10 @@ site: $(STAMP) site-debs
 
 test: $(STAMP) test-debs
 	$(VENV)/bin/ruff check site_builder tests tools benchmarks
-	$(PY) -m pytest --durations=10
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=10
 
 test-fast: $(STAMP) site-debs
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n 2 -m "not slow"
 
 check: $(STAMP)
 	$(VENV)/bin/site-builder check

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 from pathlib import Path
@@ -29,8 +30,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     slow_fixtures = {"built_default", "built_small", "built_examples", "built_tracks",
                      "default_course"}
     for item in items:
-        if slow_fixtures & set(getattr(item, "fixturenames", ())):
+        used = set(getattr(item, "fixturenames", ()))
+        if slow_fixtures & used:
             item.add_marker(pytest.mark.slow)
+        # With two workers (make test: pytest -n 2 --dist loadgroup), the tests of one shared
+        # build run in one worker, so each build is made once.
+        group = next((name for fixtures, name in _BUILD_GROUPS if fixtures & used), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+_BUILD_GROUPS = (({"built_default", "default_course"}, "default"), ({"built_examples"}, "examples"),
+                 ({"built_tracks"}, "tracks"), ({"built_small"}, "small"))
 
 
 class _WarningRecords(logging.Handler):
@@ -138,7 +149,12 @@ def copy_project(root: Path, cache: Path) -> Project:
 
 @pytest.fixture(scope="session")
 def pdf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A PDF cache shared by the test projects (entries are keyed by their full inputs)."""
+    """A PDF cache shared by the test projects, and by the workers of one run (entries are keyed
+    by their full inputs and written atomically, so workers can share them)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "pdf-cache"
+        shared.mkdir(exist_ok=True)
+        return shared
     return tmp_path_factory.mktemp("pdf-cache")
 
 

@@ -208,7 +208,7 @@ class PdfCache:
         return self.folder / f"{key}.pdf"
 
     def put(self, key: str, pdf: bytes) -> Path:
-        partial = self.folder / f"{key}.pdf.part"
+        partial = self.folder / f"{key}.pdf.{os.getpid()}.part"  # two builds may share a cache
         partial.write_bytes(pdf)
         partial.replace(self.file(key))
         return self.file(key)
@@ -556,7 +556,7 @@ def form_font(cache_dir: Path) -> Path:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=_FORM_CHARS)
     subsetter.subset(font)
-    partial = target.with_suffix(".part")
+    partial = target.with_suffix(f".{os.getpid()}.part")  # two builds may share a cache
     subset.save_font(font, str(partial), options)
     partial.replace(target)
     return target

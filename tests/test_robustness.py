@@ -31,7 +31,7 @@ from site_builder.structure.variables import apply_variables
 from site_builder.utils.yaml import parse_yaml, read_text
 
 from .conftest import REPO, site_digest
-from .test_serve import _free_port, _wait_for
+from tests.plugin.test_serve import _free_port, _wait_for
 
 FEW, MANY = 40, 400  # examples per property: in the normal suite, and under the slow marker
 

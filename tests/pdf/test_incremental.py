@@ -15,7 +15,7 @@ from site_builder.pdf.books import BOOK_LINK
 from site_builder.pdf.handouts import PrintSettings, build_print_materials
 from site_builder.structure.loading import load_course
 
-from .conftest import Project
+from ..conftest import Project
 
 
 def _course(project: Project, language: str = "en"):

@@ -29,7 +29,7 @@ from site_builder.programs import load_program
 from tests.support.audit import broken_links, third_party_references
 from tests.support.browser import CHROMIUM_ARGS, chromium_path, serve_site
 
-from .conftest import EXAMPLE_PROGRAMS, REPO
+from ..conftest import EXAMPLE_PROGRAMS, REPO
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCHEMES = ("light", "dark")

@@ -29,8 +29,8 @@ from site_builder.structure import budget
 from site_builder.structure.budget import MAX_STEPS
 from tests.support.browser import launch_chromium, serve_site
 
-from .conftest import REPO
-from .test_variables import MODULE, _apply, _module
+from ..conftest import REPO
+from tests.structure.test_variables import MODULE, _apply, _module
 
 # --- A module's marks have a budget -----------------------------------------------------------
 
@@ -156,7 +156,7 @@ def test_nested_loops_stop_the_build_with_the_same_message(small):
 
 @pytest.mark.slow
 def test_serve_shows_the_message_and_keeps_serving_the_last_good_site(small, tmp_path):
-    from .test_serve import _fetch, _free_port, _wait_for, stop_server
+    from tests.plugin.test_serve import _fetch, _free_port, _wait_for, stop_server
 
     small.disable_pdfs()
     port, log = _free_port(), tmp_path / "serve.log"
@@ -234,7 +234,7 @@ tracks:
 
 @pytest.fixture(scope="module")
 def texts_project(tmp_path_factory, pdf_cache):
-    from .conftest import small_project
+    from ..conftest import small_project
 
     project = small_project(tmp_path_factory.mktemp("texts"), pdf_cache)
     project.disable_pdfs()
@@ -512,8 +512,8 @@ SEEDED = ('<script>window.__seeded = 1;</script>'
 
 @pytest.mark.slow
 def test_every_page_kind_runs_under_the_policy_and_the_policy_blocks_what_slips_in(built_small):
-    from .test_client_phone import SPEECH_STUB, VOICES
-    from .test_gates import kind_pages
+    from tests.site.test_client_phone import SPEECH_STUB, VOICES
+    from tests.site.test_gates import kind_pages
 
     site = built_small.site
     pages = kind_pages(site)

@@ -19,7 +19,7 @@ from site_builder.renderer.pages import course_messages
 from site_builder.renderer.paths import session_pdf
 from site_builder.renderer.times import time_span
 
-from .conftest import Project, small_project
+from ..conftest import Project, small_project
 
 # Two Monday evening groups in New York, one week before and one after the change to daylight
 # saving time (Sunday, March 14, 2027), in English and Spanish.

@@ -17,7 +17,7 @@ import yaml
 from site_builder.programs import load_program
 from site_builder.renderer.paths import all_pdf_paths
 
-from .conftest import REPO, Project
+from ..conftest import REPO, Project
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 PINNED = re.compile(  # owner/name@<full commit> # vX.Y.Z

@@ -21,7 +21,7 @@ from site_builder.pdf.handouts import (
     form_font,
 )
 
-from .conftest import REPO
+from ..conftest import REPO
 
 TOP_MARGIN, BOTTOM_MARGIN = 0.5 * 72, 0.75 * 72  # points: the running header and footer
 

@@ -6,7 +6,7 @@ import pytest
 
 from site_builder.programs import load_program
 
-from .conftest import REPO
+from ..conftest import REPO
 
 # Each required topic (issue: "The default course") and the topic tags that cover it.
 REQUIRED_TOPICS = {

@@ -17,7 +17,7 @@ from site_builder.structure.lengths import length_mismatch, mismatches
 from site_builder.structure.loading import load_course
 from site_builder.structure.sessions import STEP_HEADING
 
-from .conftest import REPO, Project, copy_project
+from ..conftest import REPO, Project, copy_project
 
 STEPS_HEADINGS = {"en": "## Steps", "es": "## Pasos"}
 

@@ -14,7 +14,7 @@ from site_builder.programs import load_program
 from site_builder.renderer.paths import COURSE_PDFS, SESSION_PDFS, course_pdf, session_pdf
 from site_builder.structure.loading import load_module
 
-from .conftest import REPO, SMALL_MODULES
+from ..conftest import REPO, SMALL_MODULES
 
 SWITCH = re.compile(r'<a href="([^"]+)" hreflang="(\w+)" lang="\w+" target="_self"')  # selector
 

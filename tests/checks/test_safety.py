@@ -12,7 +12,7 @@ from site_builder.checks.safety import Part, address_finding, check_parts, html_
 from site_builder.markup.config import EXTENSIONS, render
 from site_builder.pdf.handouts import module_html
 
-from .conftest import REPO, SMALL_SLUGS
+from ..conftest import REPO, SMALL_SLUGS
 
 TAG_FIX = ("use Markdown instead; the HTML tags a module can use are listed under 'Writing a "
            "module' in the README.")

@@ -20,8 +20,8 @@ from tests.support.audit import broken_links
 from tests.support.browser import serve_site
 from tests.support.crawl import crawl
 
-from .conftest import REPO, Project, small_project
-from .test_paperwork import _qr_codes
+from ..conftest import REPO, Project, small_project
+from tests.pdf.test_paperwork import _qr_codes
 
 ENGLISH_FIRST = """\
 program: English First IOP

@@ -16,7 +16,7 @@ except ImportError:  # the flat layout this branch started from
     from site_builder.checks import glossary_findings, glossary_rules
     from site_builder.loading import load_module
 
-from .conftest import REPO
+from ..conftest import REPO
 
 GUIDE_HEADINGS = {"en": "# Facilitator guide", "es": "# Guía para facilitadores"}
 FAMILY_LABELS = {"en": "**Family members.**", "es": "**Familiares.**"}

@@ -17,7 +17,7 @@ from site_builder.structure.course import Step
 from site_builder.structure.hours import format_hours, hours_report
 from site_builder.structure.sessions import TooShort, fit_steps, scale_steps
 
-from .conftest import REPO, Project, small_project
+from ..conftest import REPO, Project, small_project
 
 # Three weeks from Monday 4 January 2027, a holiday on Wednesday the 6th. A 60-minute relapse
 # prevention group numbered RP-01.. runs 90-minute modules (coping-with-cravings twice, the

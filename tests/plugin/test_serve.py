@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from .conftest import REPO, SMALL_SLUGS
+from ..conftest import REPO, SMALL_SLUGS
 
 
 def _free_port() -> int:

@@ -19,7 +19,7 @@ from site_builder.renderer.pages import your_path
 from site_builder.structure.client_path import track_sessions
 from site_builder.utils.yaml import parse_yaml
 
-from .conftest import REPO, Project, small_project
+from ..conftest import REPO, Project, small_project
 
 NEWCOMER = ("orientation-and-levels-of-care", "group-agreements", "overdose-prevention",
             "medications-for-substance-use-disorders")

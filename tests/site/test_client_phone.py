@@ -17,7 +17,7 @@ import pytest
 from site_builder.plugin.offline import precache_entries, service_worker
 from tests.support.browser import launch_chromium, serve_site
 
-from .conftest import REPO
+from ..conftest import REPO
 
 # A stand-in for the browser's speech synthesis: voices as listed, and every utterance recorded
 # (text, language) instead of spoken. `__speech.finish()` ends the current utterance.
@@ -324,7 +324,7 @@ def test_axe_finds_nothing_with_every_new_part_showing(browser, built_tracks, sc
     schedule and the offline note, on a phone and on a desktop."""
     from axe_playwright_python.base import AXE_SCRIPT
 
-    from .test_gates import WCAG_TAGS
+    from tests.site.test_gates import WCAG_TAGS
 
     options = json.dumps({"runOnly": {"type": "tag", "values": WCAG_TAGS},
                           "resultTypes": ["violations"]})

@@ -12,7 +12,7 @@ from site_builder.checks.content import Limits, glossary_findings, glossary_rule
 from site_builder.programs import load_program
 from site_builder.structure.loading import load_module
 
-from .conftest import REPO
+from ..conftest import REPO
 
 NEW_MODULES = ("infectious-disease-and-harm-reduction", "know-your-substance-alcohol",
                "know-your-substance-cannabis", "know-your-substance-stimulants",

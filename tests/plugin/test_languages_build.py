@@ -19,7 +19,7 @@ from site_builder.pipeline import Options, load
 from site_builder.plugin.editions import Edition
 from tests.support.audit import broken_links
 
-from .conftest import REPO, Project, small_project
+from ..conftest import REPO, Project, small_project
 
 HOME_OVERRIDE = """\
 ---

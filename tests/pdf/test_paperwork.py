@@ -17,7 +17,7 @@ from site_builder.programs import load_program
 from site_builder.renderer.paths import PACKET, session_pdf
 from site_builder.structure.notes import first_sentence, interventions
 
-from .conftest import REPO, Project, small_project
+from ..conftest import REPO, Project, small_project
 
 # Two sessions with dates, a site address and BIRP notes, in English and Spanish.
 PAPERWORK_PROGRAM = """\

@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "curriculum", "modules", "templates", "docs")
 
 
-@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)  # around every other plugin: before `-m "not slow"` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]):  # and before xdist reads groups
     """Mark every test that uses a shared full build as slow (the build is paid by the first)."""
     slow_fixtures = {"built_default", "built_small", "built_examples", "built_tracks",
                      "default_course"}
@@ -38,6 +38,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = next((name for fixtures, name in _BUILD_GROUPS if fixtures & used), None)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+    return (yield)
 
 
 _BUILD_GROUPS = (({"built_default", "default_course"}, "default"), ({"built_examples"}, "examples"),

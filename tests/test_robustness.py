@@ -29,9 +29,9 @@ from site_builder.pdf.handouts import module_html
 from site_builder.structure.loading import load_course, load_module
 from site_builder.structure.variables import apply_variables
 from site_builder.utils.yaml import parse_yaml, read_text
+from tests.plugin.test_serve import _free_port, _wait_for
 
 from .conftest import REPO, site_digest
-from tests.plugin.test_serve import _free_port, _wait_for
 
 FEW, MANY = 40, 400  # examples per property: in the normal suite, and under the slow marker
 

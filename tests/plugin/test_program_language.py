@@ -16,12 +16,12 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from tests.pdf.test_paperwork import _qr_codes
 from tests.support.audit import broken_links
 from tests.support.browser import serve_site
 from tests.support.crawl import crawl
 
 from ..conftest import REPO, Project, small_project
-from tests.pdf.test_paperwork import _qr_codes
 
 ENGLISH_FIRST = """\
 program: English First IOP

@@ -537,7 +537,7 @@ def test_every_page_kind_runs_under_the_policy_and_the_policy_blocks_what_slips_
                                ".dataset.state === 'ready'", timeout=30_000)
         page.locator("[data-md-component=search-query]").click()
         page.locator("[data-md-component=search-query]").fill("cravings")
-        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        page.wait_for_selector(".md-search-result__item", timeout=45_000)
         page.keyboard.press("Escape")
         page.locator("[data-listen-play]").click()
         assert page.evaluate("__speech.spoken")[0]["lang"] == "en"

@@ -16,7 +16,11 @@ from ..conftest import REPO
 
 NEW_MODULES = ("infectious-disease-and-harm-reduction", "know-your-substance-alcohol",
                "know-your-substance-cannabis", "know-your-substance-stimulants",
-               "grief-and-loss", "twelve-step-and-mutual-help", "practical-needs-and-family-life")
+               "grief-and-loss", "twelve-step-and-mutual-help", "practical-needs-and-family-life",
+               # the second clinical review's topics
+               "know-your-substance-opioids-and-sedatives", "suicide-safety-planning",
+               "gambling-and-betting-apps", "digital-safety-and-recovery",
+               "chronic-pain-and-recovery", "womens-health-and-pregnancy")
 LIMITS = Limits(max_grade=7, max_smog=9, min_ease=65)
 
 

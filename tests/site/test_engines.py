@@ -38,5 +38,6 @@ def test_mkdocs_and_properdocs_build_the_same_pages(small, tmp_path):
         built[engine] = _pages(tmp_path / engine)
     assert len(built["mkdocs"]) > 40 and "es/index.html" in built["mkdocs"]
     assert built["mkdocs"].keys() == built["properdocs"].keys()
-    differ = [page for page in built["mkdocs"] if built["mkdocs"][page] != built["properdocs"][page]]
+    mkdocs, properdocs = built["mkdocs"], built["properdocs"]
+    differ = [page for page in mkdocs if mkdocs[page] != properdocs[page]]
     assert differ == []

@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 from site_builder.errors import CourseError
 from site_builder.structure import budget
 from site_builder.structure.budget import MAX_STEPS
+from tests.structure.test_variables import MODULE, _apply, _module
 from tests.support.browser import launch_chromium, serve_site
 
 from ..conftest import REPO
-from tests.structure.test_variables import MODULE, _apply, _module
 
 # --- A module's marks have a budget -----------------------------------------------------------
 

@@ -310,7 +310,7 @@ def test_first_visit_to_a_session_page_is_light_and_search_loads_on_use(browser,
         assert gzipped < 300_000, f"{gzipped} bytes gzipped"
         page.locator("[data-md-component=search-query]").click()  # the reader starts a search
         page.locator("[data-md-component=search-query]").fill("cravings")
-        page.wait_for_selector(".md-search-result__item", timeout=45_000)
+        page.wait_for_selector(".md-search-result__item", timeout=120_000)
         assert [u for u, _ in loaded if u.endswith("search/search_index.json")]
     context.close()
 

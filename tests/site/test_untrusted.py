@@ -41,6 +41,11 @@ STEPS = (f"the '{{{{ }}}}' and '{{% %}}' marks on this line take too much work: 
          "Fix: a module fills in the program's values ('{{ phone }}') and chooses its text with "
          "'{% if %}'; it needs no long loops or computed text. Remove the loop or the "
          "expression, or make it much smaller (see 'Variables in modules' in the README).")
+CLOCK = ("filling in the module's '{{ }}' and '{% %}' marks takes more than 5 seconds; it was "
+         "stopped on this line. Fix: a module fills in the program's values ('{{ phone }}') and "
+         "chooses its text with '{% if %}'; it needs no long loops or computed text. Remove the "
+         "loop or the expression, or make it much smaller (see 'Variables in modules' in the "
+         "README).")
 ATTACKS = {
     "nested loops": NESTED,
     "a text that doubles": "{% set ns = namespace(s='x') %}{% for i in range(100) %}"
@@ -139,7 +144,8 @@ def test_nested_loops_stop_check_in_seconds_and_little_memory(small):
                             timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
     *_, message, seconds, megabytes = result.stdout.strip().splitlines()
-    assert message == f"{where}: {STEPS}"
+    # the step budget stops it; on a loaded machine the 5-second clock may come first
+    assert message in (f"{where}: {STEPS}", f"{where}: {CLOCK}"), message
     assert float(seconds) < 10 and int(megabytes) < 300, (seconds, megabytes)
 
 
@@ -453,10 +459,15 @@ def test_a_bug_in_the_print_run_says_where_it_happened(tmp_path, monkeypatch, ca
 
     monkeypatch.setattr(handouts, "make_print_materials", broken)
     run = handouts.PrintRun(plan=None, cache=handouts.PdfCache(tmp_path / "cache"), workers=1)
-    with caplog.at_level(logging.DEBUG, logger="mkdocs.site_builder.failures"):
-        run.start()
-        with pytest.raises(CourseError) as error:
-            run.wait(tmp_path / "site")
+    logger = logging.getLogger("mkdocs.site_builder.failures")  # MkDocs may stop propagation
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="mkdocs.site_builder.failures"):
+            run.start()
+            with pytest.raises(CourseError) as error:
+                run.wait(tmp_path / "site")
+    finally:
+        logger.removeHandler(caplog.handler)
     assert re.fullmatch(
         r"\(PDFs\): the PDFs could not be made: an unexpected error \(KeyError: 'packets'\) at "
         r"test_untrusted\.py:\d+ \(from site_builder/pdf/handouts\.py:\d+\)\. Fix: this is not a "
@@ -537,7 +548,7 @@ def test_every_page_kind_runs_under_the_policy_and_the_policy_blocks_what_slips_
                                ".dataset.state === 'ready'", timeout=30_000)
         page.locator("[data-md-component=search-query]").click()
         page.locator("[data-md-component=search-query]").fill("cravings")
-        page.wait_for_selector(".md-search-result__item", timeout=45_000)
+        page.wait_for_selector(".md-search-result__item", timeout=120_000)
         page.keyboard.press("Escape")
         page.locator("[data-listen-play]").click()
         assert page.evaluate("__speech.spoken")[0]["lang"] == "en"
